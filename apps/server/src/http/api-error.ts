@@ -1,0 +1,37 @@
+// One error type for the API: handlers throw ApiError, app.onError answers
+// {"error":{"code","message","details"}} with the status of its code.
+export const ERROR_STATUS = {
+  bad_request: 400,
+  invalid_json: 400,
+  invalid_events: 400,
+  invalid_query: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  queue_full: 429,
+  rate_limited: 429,
+  too_many_clients: 503,
+  shutting_down: 503,
+  unavailable: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    /** Seconds for a Retry-After header (429, 503). */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+
+  get status(): (typeof ERROR_STATUS)[ErrorCode] {
+    return ERROR_STATUS[this.code];
+  }
+}

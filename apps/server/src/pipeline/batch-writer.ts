@@ -1,0 +1,162 @@
+// The batched writer: accepted events wait here, in delivery order, until they are stored.
+// Flushed every FLUSH_INTERVAL_MS or once FLUSH_BATCH_SIZE events wait; one flush writes many
+// rows per statement. A database that is away keeps everything queued (retried with backoff);
+// rows it refuses for their data are isolated by bisection and dead-lettered.
+import { type Dialect, isDataError, type MetricStore, type StoredEvent } from "@scrapewatch/db";
+import type { Logger } from "../logger.ts";
+import type { DeadLetterFile } from "./dead-letter.ts";
+
+export interface BatchWriterOptions {
+  store: MetricStore;
+  dialect: Dialect;
+  deadLetter: DeadLetterFile;
+  logger: Logger;
+  flushIntervalMs: number;
+  flushBatchSize: number;
+  /** Rows taken per flush round; the store splits them into statements. */
+  maxRowsPerFlush?: number;
+  /** Called after rows are stored, with the write lag of the oldest (ms since it was queued). */
+  onWritten?(count: number, lagMs: number): void;
+}
+
+interface QueuedChunk {
+  events: StoredEvent[];
+  queuedAt: number;
+}
+
+const BACKOFF_START_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
+
+export class BatchWriter {
+  private readonly queue: QueuedChunk[] = [];
+  private queued = 0;
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private backoffMs = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  written = 0;
+  /** Whether the last write attempt reached the database. */
+  healthy = true;
+  lastError: string | null = null;
+
+  constructor(private readonly options: BatchWriterOptions) {}
+
+  /** Events waiting to be stored (including a flush in progress). */
+  get pending(): number {
+    return this.queued;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  enqueue(events: StoredEvent[]): void {
+    if (events.length === 0) return;
+    this.queue.push({ events, queuedAt: Date.now() });
+    this.queued += events.length;
+    if (this.queued >= this.options.flushBatchSize) this.kick();
+  }
+
+  /** Starts a flush unless one is running or the writer is backing off. */
+  kick(): void {
+    if (this.flushing || this.retryTimer || this.queued === 0) return;
+    this.flushing = this.flushRound().finally(() => {
+      this.flushing = null;
+      // More may have arrived while writing: keep going while the database keeps up.
+      if (this.healthy && !this.stopped && this.queued >= this.options.flushBatchSize) this.kick();
+    });
+  }
+
+  /**
+   * Writes everything queued, retrying while the database is away, until done or the deadline
+   * passes. Returns what could not be written (to be spilled by the caller).
+   */
+  async drain(deadline: number): Promise<StoredEvent[]> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    while (this.queued > 0 && Date.now() < deadline) {
+      if (this.retryTimer) {
+        clearTimeout(this.retryTimer);
+        this.retryTimer = null;
+      }
+      if (!this.flushing) this.kick();
+      await this.flushing;
+      if (!this.healthy && this.queued > 0) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(this.backoffMs || BACKOFF_START_MS, Math.max(0, deadline - Date.now()))));
+      }
+    }
+    await this.flushing;
+    const left = this.queue.flatMap((chunk) => chunk.events);
+    this.queue.length = 0;
+    this.queued = 0;
+    return left;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  private async flushRound(): Promise<void> {
+    const limit = this.options.maxRowsPerFlush ?? 10_000;
+    const taken: QueuedChunk[] = [];
+    let rows = 0;
+    for (const chunk of this.queue) {
+      if (rows > 0 && rows + chunk.events.length > limit) break;
+      taken.push(chunk);
+      rows += chunk.events.length;
+    }
+    const events = taken.flatMap((chunk) => chunk.events);
+    try {
+      await this.writeIsolatingBadRows(events);
+    } catch (error) {
+      this.onUnavailable(error);
+      return;
+    }
+    // Only now leave the queue: a failure above keeps every event for the next attempt.
+    this.queue.splice(0, taken.length);
+    this.queued -= rows;
+    this.written += rows;
+    this.healthy = true;
+    this.backoffMs = 0;
+    this.lastError = null;
+    const oldest = taken[0]?.queuedAt ?? Date.now();
+    this.options.onWritten?.(rows, Date.now() - oldest);
+  }
+
+  /** Throws only when the database is unreachable; refused rows go to the dead-letter file. */
+  private async writeIsolatingBadRows(events: StoredEvent[]): Promise<void> {
+    try {
+      await this.options.store.insert(events);
+    } catch (error) {
+      if (!isDataError(error, this.options.dialect)) throw error;
+      if (events.length === 1) {
+        const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        await this.options.deadLetter.write(events, reason);
+        this.options.logger.warn("row refused by the database, dead-lettered", { id: events[0]?.metric.id, reason });
+        return;
+      }
+      // Rows already written by an earlier statement are skipped as duplicates on the re-run.
+      const middle = Math.ceil(events.length / 2);
+      await this.writeIsolatingBadRows(events.slice(0, middle));
+      await this.writeIsolatingBadRows(events.slice(middle));
+    }
+  }
+
+  private onUnavailable(error: unknown): void {
+    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    if (this.healthy) this.options.logger.warn("database unavailable, events stay queued", { err: message, pending: this.queued });
+    this.healthy = false;
+    this.lastError = message;
+    this.backoffMs = Math.min(BACKOFF_MAX_MS, this.backoffMs === 0 ? BACKOFF_START_MS : this.backoffMs * 2);
+    if (this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.kick();
+    }, this.backoffMs);
+    this.retryTimer.unref();
+  }
+}
