@@ -52,6 +52,8 @@ class Inbox<T> {
 export class SseStream {
   readonly inbox = new Inbox<SseEvent>();
   readonly comments: string[] = [];
+  /** Events carried by the `metrics` batches received so far. */
+  received = 0;
   private readonly controller = new AbortController();
 
   private constructor(readonly response: Response) {}
@@ -93,6 +95,11 @@ export class SseStream {
       timeoutMs,
     );
     return parse(this.inbox.items);
+  }
+
+  /** Waits until batches carrying `events` events have arrived (cheap: no re-parsing). */
+  async waitForEvents(events: number, timeoutMs = 10_000): Promise<void> {
+    await this.inbox.waitFor(() => this.received >= events, timeoutMs);
   }
 
   close(): void {
@@ -138,6 +145,7 @@ export class SseStream {
     }
     if (!any) return;
     event.data = data.join("\n");
+    if (event.event === "metrics") this.received += (JSON.parse(event.data) as { count: number }).count;
     if (event.retry !== undefined && data.length === 0) event.event = "retry";
     this.inbox.push(event);
   }
