@@ -40,7 +40,9 @@ function openSse() {
     let open = false;
     socket.setEncoding("latin1");
     socket.on("connect", () => {
-      socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nAccept: text/event-stream\r\n\r\n`);
+      socket.write(
+        `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nAccept: text/event-stream\r\n\r\n`,
+      );
     });
     socket.on("data", (chunk) => {
       pending += chunk;

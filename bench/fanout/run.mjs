@@ -261,8 +261,15 @@ const lines = [
 const sw = results.find((r) => r.name === "scrapewatch");
 const ws = results.find((r) => r.name === "ws");
 const sio = results.find((r) => r.name === "socketio");
-if (sw && ws) lines.push("", `delivery rate vs plain ws: ${(sw.deliveriesPerCpuSecond / ws.deliveriesPerCpuSecond).toFixed(2)}×`);
-if (sw && sio) lines.push(`delivery rate vs Socket.IO: ${(sw.deliveriesPerCpuSecond / sio.deliveriesPerCpuSecond).toFixed(2)}×`);
+if (sw && ws)
+  lines.push(
+    "",
+    `delivery rate vs plain ws: ${(sw.deliveriesPerCpuSecond / ws.deliveriesPerCpuSecond).toFixed(2)}×`,
+  );
+if (sw && sio)
+  lines.push(
+    `delivery rate vs Socket.IO: ${(sw.deliveriesPerCpuSecond / sio.deliveriesPerCpuSecond).toFixed(2)}×`,
+  );
 console.log(lines.join("\n"));
 console.log(`\n${JSON.stringify(results, null, 2)}`);
 process.exit(0);

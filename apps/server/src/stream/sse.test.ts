@@ -28,6 +28,7 @@ describe("GET /api/v1/stream", () => {
     expect(stream.response.headers.get("cache-control")).toBe("no-cache, no-transform");
     expect(stream.response.headers.get("x-accel-buffering")).toBe("no");
     expect(stream.response.headers.get("content-encoding")).toBeNull();
+    expect(stream.response.headers.get("x-request-id")).toEqual(expect.any(String));
     const [connected] = await stream.waitFor("connected");
     expect(stream.events[0]).toMatchObject({ event: "retry", retry: 3000 });
     expect(JSON.parse(connected?.data ?? "")).toMatchObject({
@@ -160,9 +161,12 @@ describe("GET /api/v1/stream", () => {
     expect((await fetch(`${server.url}/api/v1/stream?sources=${many}`)).status).toBe(400);
   });
 
-  it("works with curl -N", async () => {
+  it.each([
+    ["HTTP/1.1", []],
+    ["HTTP/1.0", ["-0"]],
+  ])("works with curl -N over %s", async (_v, extra) => {
     const source = uniqueSource();
-    const curl = spawn("curl", ["-sN", `${server.url}/api/v1/stream?sources=${source}`]);
+    const curl = spawn("curl", ["-sN", ...extra, `${server.url}/api/v1/stream?sources=${source}`]);
     let output = "";
     curl.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();

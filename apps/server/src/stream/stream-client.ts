@@ -109,7 +109,7 @@ export abstract class StreamClient implements Subscriber<Buffer> {
   }
 
   private sendBatch(batch: Batch, frame: Buffer): void {
-    const cursor = parseCursor(batch.id);
+    const cursor = cursorOf(batch);
     if (cursor && this.lastCursor && compareCursors(cursor, this.lastCursor) <= 0) return;
     this.write(frame);
     if (cursor) this.lastCursor = { ms: cursor.ms, seq: cursor.seq };
@@ -124,4 +124,16 @@ export abstract class StreamClient implements Subscriber<Buffer> {
     this.options.onSlow(this);
     this.terminate();
   }
+}
+
+// A broadcast hands the same batch to every client in turn: parse its cursor once, not per client.
+let cachedBatch: Batch | null = null;
+let cachedCursor: Position | null = null;
+
+function cursorOf(batch: Batch): Position | null {
+  if (batch !== cachedBatch) {
+    cachedBatch = batch;
+    cachedCursor = parseCursor(batch.id);
+  }
+  return cachedCursor;
 }

@@ -60,6 +60,21 @@ describe("GET /api/v1/ws", () => {
     ws.close();
   });
 
+  it("frames batches of every size correctly (7-bit, 16-bit and 64-bit lengths)", async () => {
+    const source = uniqueSource();
+    const ws = await WsConnection.open(`${wsUrl}?sources=${source}`);
+    await ws.waitFor("subscribed");
+    const small = await ingest(server, [{ type: "scheduler", source, durationMs: 1, success: true }]);
+    const medium = await ingest(server, [navigationEvent(source), scrapeEvent(source)]);
+    const large = await ingest(
+      server,
+      Array.from({ length: 60 }, () => navigationEvent(source, { error: "é".repeat(1_500) })),
+    );
+    expect(idsOf(await ws.batches(63))).toEqual([...small, ...medium, ...large]);
+    expect((await ws.batches(63)).at(-1)?.metrics[0]).toMatchObject({ error: "é".repeat(1_500) });
+    ws.close();
+  });
+
   it("subscribes to every source without a list and resumes after lastEventId", async () => {
     const source = uniqueSource();
     const watcher = await WsConnection.open(wsUrl);

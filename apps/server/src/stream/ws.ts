@@ -1,6 +1,9 @@
 // GET /api/v1/ws: the WebSocket transport, upgraded on the same port by @hono/node-server's
-// built-in support over `ws`. Batches go out as one shared Buffer per broadcast; every client
-// message is checked (size, JSON, type, fields, rate) and answered, never trusted.
+// built-in support over `ws`. A batch is encoded once as a complete WebSocket frame and that
+// Buffer is written to every client's socket; every client message is checked (size, JSON,
+// type, fields, rate) and answered, never trusted.
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import { upgradeWebSocket } from "@hono/node-server";
 import type { FrameEncoder } from "@scrapewatch/hub";
 import type { Anomaly, Batch, ClientMessage, ServerMessage, WsErrorCode } from "@scrapewatch/protocol";
@@ -17,20 +20,42 @@ import { parseClientFrame } from "./ws-messages.ts";
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 const MAX_MESSAGES_PER_SECOND = 20;
 const MAX_BAD_MESSAGES = 10;
-const DRAIN_POLL_MS = 10;
 
 export function createWebSocketServer(): WebSocketServer {
   return new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
 }
 
+/**
+ * A complete unmasked text frame (RFC 6455 §5.2: FIN + opcode 1, then the length). Writing it
+ * to the socket ourselves is sound because permessage-deflate is off: ws's sender then never
+ * queues, so our frames, its pings and its close frame go out in call order.
+ */
+function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text);
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81;
+  if (length < 126) frame[1] = length;
+  else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  frame.write(text, header, "utf8");
+  return frame;
+}
+
 function message(payload: ServerMessage): Buffer {
-  return Buffer.from(JSON.stringify(payload));
+  return textFrame(JSON.stringify(payload));
 }
 
 /** `{"type":"metrics", …batch}` without a per-client spread: the batch JSON is spliced once. */
 function typed(type: string, body: object): Buffer {
   const json = JSON.stringify(body);
-  return Buffer.from(json === "{}" ? `{"type":"${type}"}` : `{"type":"${type}",${json.slice(1)}`);
+  return textFrame(json === "{}" ? `{"type":"${type}"}` : `{"type":"${type}",${json.slice(1)}`);
 }
 
 export const wsEncoder: FrameEncoder<Buffer> = {
@@ -43,8 +68,10 @@ export class WsClient extends StreamClient {
   readonly transport = "websocket" as const;
   alive = true;
 
+  /** `tcp` is the upgraded connection under `socket`, where frames are written. */
   constructor(
     readonly socket: WebSocket,
+    private readonly tcp: Socket,
     options: StreamClientOptions,
   ) {
     super(wsEncoder, options);
@@ -54,19 +81,27 @@ export class WsClient extends StreamClient {
   }
 
   protected get buffered(): number {
-    return this.socket.bufferedAmount;
+    return this.tcp.writableLength;
   }
 
   protected write(frame: Buffer): void {
-    this.socket.send(frame, { binary: false });
+    // After close() the close frame is out: nothing may follow it.
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.tcp.write(frame);
   }
 
-  protected async drained(): Promise<void> {
-    // ws has no drain event of its own; this runs only while a resume replays.
-    while (this.socket.bufferedAmount > 0) {
-      if (this.closed || this.socket.readyState !== this.socket.OPEN) throw new ClientGone();
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-    }
+  protected drained(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.closed || this.socket.readyState !== this.socket.OPEN) return reject(new ClientGone());
+      const done = () => {
+        this.tcp.off("drain", done);
+        this.tcp.off("close", done);
+        if (this.closed || this.tcp.destroyed) reject(new ClientGone());
+        else resolve();
+      };
+      this.tcp.once("drain", done);
+      this.tcp.once("close", done);
+    });
   }
 
   protected terminate(): void {
@@ -200,6 +235,7 @@ export function registerWs(app: App, streams: Streams): void {
     },
     upgradeWebSocket((c) => {
       const env = c.get("services").env;
+      const tcp = (c.env as { incoming: IncomingMessage }).incoming.socket;
       const sources = parseSourcesQuery(c.req.query("sources"));
       const lastEventId = c.req.query("lastEventId");
       const subscribeAtOnce = c.req.query("sources") !== undefined || lastEventId !== undefined;
@@ -212,7 +248,7 @@ export function registerWs(app: App, streams: Streams): void {
             socket.close(1013, streams.isClosing ? "server shutting down" : "too many clients");
             return;
           }
-          client = new WsClient(socket, {
+          client = new WsClient(socket, tcp, {
             maxBufferBytes: env.MAX_CLIENT_BUFFER_BYTES,
             onSlow: streams.onSlow,
           });
