@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import type { App, AppEnv } from "./app-types.ts";
 import { ApiError } from "./http/api-error.ts";
 import { registerHealth } from "./routes/health/health.ts";
+import { registerHistoryRoutes } from "./routes/history.ts";
 import { registerIngest } from "./routes/metrics/ingest.ts";
 import type { Services } from "./services.ts";
 
@@ -40,5 +41,6 @@ export function createApp(services: Services): App {
 
   registerHealth(app);
   registerIngest(app);
+  registerHistoryRoutes(app);
   return app;
 }
