@@ -19,6 +19,19 @@ export function createApp(services: Services): App {
     await next();
   });
 
+  // Access log: the path without its query string, since tokens may travel in it.
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    services.logger.info("request", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+
   app.onError((error, c) => {
     if (error instanceof ApiError) {
       if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));

@@ -7,8 +7,10 @@ import { CursorClock, LocalBatchBus } from "@scrapewatch/hub";
 import { positionFromKey } from "@scrapewatch/protocol";
 import { createApp } from "./app.ts";
 import type { Env } from "./env.ts";
+import { startHistory } from "./history.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import type { Logger } from "./logger.ts";
+import { ServerMetrics } from "./observability/server-metrics.ts";
 import { BatchWriter } from "./pipeline/batch-writer.ts";
 import { DeadLetterFile } from "./pipeline/dead-letter.ts";
 import { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
@@ -38,6 +40,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   if (newest) clock.observe(positionFromKey(newest));
   const bus = new LocalBatchBus(clock);
 
+  const serverMetrics = new ServerMetrics();
   const deadLetter = new DeadLetterFile(env.DEAD_LETTER_PATH);
   const writer = new BatchWriter({
     store,
@@ -46,6 +49,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     logger,
     flushIntervalMs: env.FLUSH_INTERVAL_MS,
     flushBatchSize: env.FLUSH_BATCH_SIZE,
+    onWritten: (rows, lagMs) => serverMetrics.observeWrite(rows, lagMs),
   });
   const spill = new SpillFile(env.SPILL_PATH);
   const spilled = await spill.load();
@@ -65,6 +69,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     maxPending: env.MAX_PENDING,
   });
 
+  const startedAt = Date.now();
   const services: Services = {
     env,
     logger,
@@ -74,7 +79,21 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     writer,
     pipeline,
     tokens: accessTokens(env),
-    startedAt: Date.now(),
+    startedAt,
+    // Summaries, nightly job, anomalies and /metrics figures; the streams attach later.
+    history: startHistory({
+      env,
+      logger,
+      database,
+      pipeline,
+      bus,
+      writer,
+      metrics: serverMetrics,
+      lifecycle,
+      startedAt,
+      anomalySink: () => services.anomalySink,
+      streamStats: () => services.streamStats,
+    }),
   };
   const app = createApp(services);
 

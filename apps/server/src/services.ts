@@ -2,9 +2,12 @@
 // build them with their own database and values. Routes receive them through createApp.
 import type { Database, MetricStore } from "@scrapewatch/db";
 import type { BatchBus } from "@scrapewatch/hub";
+import type { AnomalySink } from "./anomalies/anomaly-watch.ts";
 import type { Env } from "./env.ts";
+import type { HistoryServices } from "./history.ts";
 import { TokenSet } from "./http/auth.ts";
 import type { Logger } from "./logger.ts";
+import type { StreamStats } from "./observability/server-metrics.ts";
 import type { BatchWriter } from "./pipeline/batch-writer.ts";
 import type { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
 
@@ -24,7 +27,15 @@ export interface Services {
   pipeline: IngestPipeline;
   tokens: AccessTokens;
   startedAt: number;
+  /** Summaries, anomalies, nightly job and /metrics figures (history.ts). */
+  history: HistoryServices;
+  /** Set by the streaming side: sends `anomaly` to subscribers of the anomaly's source. */
+  anomalySink?: AnomalySink;
+  /** Set by the streaming side: live figures for /metrics (read at each scrape). */
+  streamStats?: StreamStats;
 }
+
+export type { AnomalySink, StreamStats };
 
 export function accessTokens(env: Env): AccessTokens {
   return {

@@ -1,5 +1,7 @@
 // Public entry of @scrapewatch/db.
 
+export type { AnomalyQuery } from "./anomaly-store.ts";
+export { AnomalyStore } from "./anomaly-store.ts";
 export type {
   DayResult,
   SchedulerDailySummary,
@@ -20,5 +22,8 @@ export type { LockOutcome } from "./exclusive-lock.ts";
 export { withExclusiveLock } from "./exclusive-lock.ts";
 export type { EventQuery, StoredEvent } from "./metric-store.ts";
 export { MetricStore } from "./metric-store.ts";
+export { pingDatabase } from "./ping.ts";
 export type { DeleteOptions } from "./retention.ts";
 export { RAW_TABLES, RawRetention } from "./retention.ts";
+export type { KnownSource } from "./source-index.ts";
+export { knownSources } from "./source-index.ts";
