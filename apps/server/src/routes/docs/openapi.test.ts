@@ -10,7 +10,9 @@ describe("GET /api/v1/openapi.json", () => {
   afterAll(async () => server.stop());
 
   it("is a valid OpenAPI 3.1 document", async () => {
-    const document = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    const document = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
+      openapi: string;
+    } & Parameters<typeof SwaggerParser.validate>[0];
     await expect(SwaggerParser.validate(structuredClone(document))).resolves.toBeTruthy();
     expect(document.openapi).toBe("3.1.0");
   });
