@@ -4,6 +4,7 @@
 // ROW_NUMBER()/COUNT() windows (MariaDB 10.11 and SQLite alike) using integer arithmetic only.
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
+import { knownSources } from "./source-index.ts";
 
 export interface ScraperDailySummary {
   source: string;
@@ -156,7 +157,7 @@ export class DailySummaryStore {
   }
 
   private async computeScraper(date: string): Promise<ScraperDailySummary[]> {
-    const rows = await this.aggregate(
+    const rows = await this.aggregateBySource(
       "scraper_page_performance",
       "source, type",
       "retry_count, items_extracted AS items",
@@ -195,7 +196,12 @@ export class DailySummaryStore {
   }
 
   private async computeScheduler(date: string): Promise<SchedulerDailySummary[]> {
-    const rows = await this.aggregate("scheduler_metrics", "source", "items_processed AS items", date);
+    const rows = await this.aggregateBySource(
+      "scheduler_metrics",
+      "source",
+      "items_processed AS items",
+      date,
+    );
     return rows.map((row) => {
       const stats = readStats(row);
       return {
@@ -215,8 +221,24 @@ export class DailySummaryStore {
     });
   }
 
-  /** One pass over the day: counts, means, extremes and nearest-rank percentiles per group. */
-  private aggregate(table: string, groupBy: string, extra: string, date: string) {
+  /**
+   * One source at a time, through the (source, timestamp) index: each statement stays short, and
+   * SQLite (whose calls run on the event loop) lets ingest and streams run between them.
+   */
+  private async aggregateBySource(table: string, groupBy: string, extra: string, date: string) {
+    const rows: Record<string, unknown>[] = [];
+    const sources = (await knownSources(this.database)).filter(
+      (s) => (s.kind === "scheduler") === (table === "scheduler_metrics"),
+    );
+    for (const { source } of sources) {
+      rows.push(...(await this.aggregate(table, groupBy, extra, date, source)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return rows;
+  }
+
+  /** One pass over a source's day: counts, sums, extremes and nearest-rank percentiles per group. */
+  private aggregate(table: string, groupBy: string, extra: string, date: string, source: string) {
     const start = dayStart(date);
     const end = new Date(start.getTime() + DAY_MS);
     const t = this.database.time;
@@ -232,7 +254,7 @@ export class DailySummaryStore {
           ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY duration_ms) AS rn,
           COUNT(*) OVER (PARTITION BY ${group}) AS n
         FROM ${sql.raw(table)}
-        WHERE timestamp >= ${t(start)} AND timestamp < ${t(end)}
+        WHERE source = ${source} AND timestamp >= ${t(start)} AND timestamp < ${t(end)}
       ) ranked
       GROUP BY ${group}`);
   }

@@ -28,17 +28,20 @@ export async function withExclusiveLock<T>(
   }
 }
 
+/** Lock names are server-wide: the database's name keeps deployments sharing a server apart. */
+export const MYSQL_LOCK_NAME = "LEFT(CONCAT(?, '.', IFNULL(DATABASE(), '')), 64)";
+
 async function withMysqlLock<T>(url: string, name: string, fn: () => Promise<T>): Promise<LockOutcome<T>> {
   const connection = await createConnection({ uri: url, enableKeepAlive: true });
   connection.on("error", () => {});
   try {
-    const [rows] = await connection.query("SELECT GET_LOCK(?, 0) AS got", [name]);
+    const [rows] = await connection.query(`SELECT GET_LOCK(${MYSQL_LOCK_NAME}, 0) AS got`, [name]);
     const got = Array.isArray(rows) ? (rows[0] as { got?: unknown } | undefined)?.got : undefined;
     if (Number(got) !== 1) return { ran: false };
     try {
       return { ran: true, value: await fn() };
     } finally {
-      await connection.query("SELECT RELEASE_LOCK(?)", [name]).catch(() => {});
+      await connection.query(`SELECT RELEASE_LOCK(${MYSQL_LOCK_NAME})`, [name]).catch(() => {});
     }
   } finally {
     await connection.end().catch(() => {});

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { type Database, type Dialect, openDatabase } from "./database.ts";
+import { MYSQL_LOCK_NAME } from "./exclusive-lock.ts";
 
 export const MYSQL_TEST_URL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
 export const DIALECTS: readonly Dialect[] = ["sqlite", "mysql"];
@@ -63,7 +64,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
 export async function holdLockElsewhere(testDb: TestDatabase, name: string): Promise<() => Promise<void>> {
   if (testDb.database.dialect === "mysql") {
     const connection = await createConnection({ uri: testDb.url });
-    await connection.query("SELECT GET_LOCK(?, 0)", [name]);
+    await connection.query(`SELECT GET_LOCK(${MYSQL_LOCK_NAME}, 0)`, [name]);
     return async () => {
       await connection.end();
     };

@@ -36,8 +36,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    // Drizzle wraps driver errors ("Failed query: ..."); the cause says what went wrong.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : null;
     const message = error instanceof EnvError || error instanceof Error ? error.message : String(error);
-    process.stderr.write(`aggregate: ${message}\n`);
+    process.stderr.write(`aggregate: ${cause ?? message}\n`);
     process.exit(1);
   },
 );
