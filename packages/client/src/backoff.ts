@@ -12,7 +12,11 @@ export interface BackoffPolicy {
 }
 
 /** Delay before retry number `attempt` (0-based), jittered so that many clients do not retry in step. */
-export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: BackoffPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const raw = Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.factor ** attempt);
   const spread = raw * Math.min(1, Math.max(0, policy.jitter));
   return Math.round(raw - spread + spread * random());

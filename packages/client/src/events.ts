@@ -62,7 +62,9 @@ export function schedulerEvent(name: string, record: SchedulerRunRecord, now = n
 
 function checkSource(source: string, pattern: RegExp, max: number): void {
   if (typeof source !== "string" || !pattern.test(source)) {
-    throw new InvalidRecordError(`source ${JSON.stringify(source)} must be 1-${max} characters of A-Z a-z 0-9 . _ -`);
+    throw new InvalidRecordError(
+      `source ${JSON.stringify(source)} must be 1-${max} characters of A-Z a-z 0-9 . _ -`,
+    );
   }
 }
 

@@ -18,11 +18,9 @@ export function watchExit(recorder: ExitFlush): () => void {
 }
 
 function flushAll(): Promise<void> {
-  flushing ??= Promise.allSettled([...watched].map((flush) => flush())).then(
-    () => {
-      flushing = null;
-    },
-  );
+  flushing ??= Promise.allSettled([...watched].map((flush) => flush())).then(() => {
+    flushing = null;
+  });
   return flushing;
 }
 
@@ -44,8 +42,8 @@ function onSignal(signal: NodeJS.Signals): void {
     uninstall();
     process.kill(process.pid, signal);
   };
-  if (flushing) return reraise(); // a second signal while flushing: stop waiting
-  void flushAll().then(reraise);
+  if (flushing) reraise(); // a second signal while flushing: stop waiting
+  else void flushAll().then(reraise);
 }
 
 function install(): void {

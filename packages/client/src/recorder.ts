@@ -87,7 +87,8 @@ export class MetricsRecorder {
     this.retryPolicy = { ...RETRY_DEFAULTS, ...options.retry };
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
-    this.unwatchExit = options.flushOnExit === false ? () => {} : watchExit(() => this.flushWithin(this.closeTimeoutMs));
+    this.unwatchExit =
+      options.flushOnExit === false ? () => {} : watchExit(() => this.flushWithin(this.closeTimeoutMs));
   }
 
   /** Events waiting to be sent, including the batch in flight. */
@@ -148,12 +149,15 @@ export class MetricsRecorder {
       this.reportError(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    if (this.closed) return this.drop([event], "closed");
+    if (this.closed) {
+      this.drop([event], "closed");
+      return;
+    }
     if (this.pending >= this.maxQueue) {
       // Keep the newest: during a long outage recent figures matter more than old ones.
       const oldest = this.queue.shift();
-      if (oldest) this.drop([oldest], "queue_full");
-      else return this.drop([event], "queue_full");
+      this.drop([oldest ?? event], "queue_full");
+      if (!oldest) return;
     }
     this.queue.push(event);
     if (this.queue.length >= this.batchSize) void this.startPump();
@@ -228,7 +232,8 @@ export class MetricsRecorder {
           this.reportError(new IngestRejectedError(response.status, text, events.length));
           return this.drop(events, "rejected");
         }
-        waitMs = parseRetryAfter(response.headers.get("retry-after")) ?? backoffDelay(this.retryPolicy, attempt);
+        waitMs =
+          parseRetryAfter(response.headers.get("retry-after")) ?? backoffDelay(this.retryPolicy, attempt);
       } catch {
         // Network error or timeout: the server may have stored it; the same key makes the retry safe.
         waitMs = backoffDelay(this.retryPolicy, attempt);

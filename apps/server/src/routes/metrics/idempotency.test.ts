@@ -58,9 +58,9 @@ describe("answerOnce", () => {
     const cache = new IdempotencyCache();
     const run = () => answerOnce(cache, { key: "has space", scope: "", payload: 1 }, counter().accept);
     expect(run).toThrow(expect.objectContaining({ status: 400 }));
-    expect(() => answerOnce(cache, { key: "x".repeat(256), scope: "", payload: 1 }, counter().accept)).toThrow(
-      ApiError,
-    );
+    expect(() =>
+      answerOnce(cache, { key: "x".repeat(256), scope: "", payload: 1 }, counter().accept),
+    ).toThrow(ApiError);
   });
 
   it("remembers nothing when accepting throws, so the retry runs again", () => {

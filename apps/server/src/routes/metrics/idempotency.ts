@@ -123,7 +123,8 @@ export function answerOnce(
   }
   const answer = accept();
   const body = JSON.stringify(answer.body);
-  if (answer.status >= 200 && answer.status < 300) cache.set(cacheKey, { fingerprint, status: answer.status, body });
+  if (answer.status >= 200 && answer.status < 300)
+    cache.set(cacheKey, { fingerprint, status: answer.status, body });
   return { status: answer.status, body, replayed: false };
 }
 
