@@ -42,7 +42,8 @@ function onSignal(signal: NodeJS.Signals): void {
     uninstall();
     process.kill(process.pid, signal);
   };
-  if (flushing) reraise(); // a second signal while flushing: stop waiting
+  // A second signal while flushing means: stop waiting.
+  if (flushing) reraise();
   else void flushAll().then(reraise);
 }
 
