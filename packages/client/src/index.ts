@@ -13,3 +13,7 @@ export type {
   SchedulerRunRecord,
   ScrapeRecord,
 } from "./types.ts";
+export type { ConfigureOptions } from "./defaults.ts";
+export { configure, defaultRecorder } from "./defaults.ts";
+export type { GotoOptions, TrackablePage } from "./scraper-tracking.ts";
+export { gotoWithRetriesTracked, scrapePageTracked, trackSchedulerRun } from "./scraper-tracking.ts";
