@@ -1,7 +1,12 @@
 // Public entry of @scrapewatch/client: the recorder, the scraper wrappers and the stream client.
+
+export type { ConfigureOptions } from "./defaults.ts";
+export { configure, defaultRecorder } from "./defaults.ts";
 export { InvalidRecordError } from "./events.ts";
 export type { DropReason, MetricsRecorderOptions } from "./recorder.ts";
 export { IngestRejectedError, MetricsRecorder } from "./recorder.ts";
+export type { GotoOptions, TrackablePage } from "./scraper-tracking.ts";
+export { gotoWithRetriesTracked, scrapePageTracked, trackSchedulerRun } from "./scraper-tracking.ts";
 export type {
   Anomaly,
   Batch,
@@ -13,7 +18,3 @@ export type {
   SchedulerRunRecord,
   ScrapeRecord,
 } from "./types.ts";
-export type { ConfigureOptions } from "./defaults.ts";
-export { configure, defaultRecorder } from "./defaults.ts";
-export type { GotoOptions, TrackablePage } from "./scraper-tracking.ts";
-export { gotoWithRetriesTracked, scrapePageTracked, trackSchedulerRun } from "./scraper-tracking.ts";

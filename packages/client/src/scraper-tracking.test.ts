@@ -1,4 +1,4 @@
-import { type Browser as PlaywrightBrowser, chromium } from "playwright-core";
+import { chromium, type Browser as PlaywrightBrowser } from "playwright-core";
 import puppeteer, { type Browser as PuppeteerBrowser } from "puppeteer-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FixtureSite, QUOTES } from "../test/fixture-site.ts";
