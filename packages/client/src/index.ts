@@ -18,3 +18,14 @@ export type {
   SchedulerRunRecord,
   ScrapeRecord,
 } from "./types.ts";
+export type {
+  ConnectInfo,
+  DisconnectInfo,
+  MetricsStreamEvents,
+  MetricsStreamOptions,
+  ReconnectPolicy,
+  ResetInfo,
+  StreamState,
+  StreamTransport,
+} from "./stream/metrics-stream.ts";
+export { MetricsStream } from "./stream/metrics-stream.ts";
