@@ -1,0 +1,120 @@
+// The SDK's MetricsRecorder against the real server: batching, an outage with a restart on the
+// same port and database, 429 back-off, and flushing when the recording process ends.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { type DropReason, MetricsRecorder } from "@scrapewatch/client";
+import { afterEach, describe, expect, it } from "vitest";
+import { uniqueSource } from "./factories.ts";
+import { countStored, eventually, startTestServer, type TestServer } from "./test-server.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function server(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+  const started = await startTestServer(options);
+  cleanups.push(() => started.stop());
+  return started;
+}
+
+function recorder(baseUrl: string, options: Partial<ConstructorParameters<typeof MetricsRecorder>[0]> = {}) {
+  const drops: DropReason[] = [];
+  const errors: Error[] = [];
+  const created = new MetricsRecorder({
+    baseUrl,
+    flushOnExit: false,
+    retry: { baseDelayMs: 50, maxDelayMs: 500 },
+    onDrop: (_events, reason) => drops.push(reason),
+    onError: (error) => errors.push(error),
+    ...options,
+  });
+  cleanups.push(() => created.close());
+  return { recorder: created, drops, errors };
+}
+
+function record(target: MetricsRecorder, source: string, count: number, from = 0): void {
+  for (let i = from; i < from + count; i++) {
+    target.recordPageNavigation(source, {
+      url: `https://sdk.test/${i}`,
+      durationMs: i,
+      retryCount: i % 3,
+      success: i % 7 !== 0,
+    });
+  }
+}
+
+describe("MetricsRecorder against the server", () => {
+  it("stores every event of its batches exactly once", async () => {
+    const running = await server();
+    const { recorder: sdk, errors } = recorder(running.url, { batchSize: 100 });
+    const source = uniqueSource("sdk-batch");
+    record(sdk, source, 250);
+    await sdk.flush();
+    expect(errors).toEqual([]);
+    expect(sdk.sent).toBe(250);
+    await eventually(
+      () => countStored(running.databaseUrl, [source]),
+      (n) => n === 250,
+    );
+  });
+
+  it("loses nothing and stores nothing twice when the server goes down and comes back", async () => {
+    const first = await server();
+    const { recorder: sdk, drops } = recorder(first.url, { batchSize: 20, flushIntervalMs: 50 });
+    const source = uniqueSource("sdk-outage");
+    record(sdk, source, 40);
+    await sdk.flush();
+    await first.shutdown();
+    record(sdk, source, 60, 40);
+    await eventually(
+      () => sdk.retries,
+      (n) => n >= 2,
+    );
+    const second = await server({
+      databaseUrl: first.databaseUrl,
+      dir: first.dir,
+      env: { PORT: String(first.port) },
+    });
+    await sdk.flush();
+    expect(drops).toEqual([]);
+    await eventually(
+      () => countStored(second.databaseUrl, [source]),
+      (n) => n === 100,
+    );
+  });
+
+  it("backs off on 429 until the server has room, then delivers everything", async () => {
+    const running = await server({ env: { MAX_PENDING: "10", FLUSH_INTERVAL_MS: "100" } });
+    const { recorder: sdk, drops } = recorder(running.url, { batchSize: 10 });
+    const source = uniqueSource("sdk-429");
+    record(sdk, source, 30);
+    await sdk.flush();
+    expect(sdk.retries).toBeGreaterThan(0);
+    expect(drops).toEqual([]);
+    await eventually(
+      () => countStored(running.databaseUrl, [source]),
+      (n) => n === 30,
+    );
+  });
+
+  it("flushes what a script recorded when the script ends", async () => {
+    const running = await server();
+    const source = uniqueSource("sdk-exit");
+    const script = fileURLToPath(new URL("./fixtures/sdk-exit-child.ts", import.meta.url));
+    const child = spawn(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", script, running.url, source],
+      {
+        stdio: "inherit",
+      },
+    );
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+    await eventually(
+      () => countStored(running.databaseUrl, [source]),
+      (n) => n === 3,
+    );
+  });
+});
