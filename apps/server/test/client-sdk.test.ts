@@ -2,6 +2,8 @@
 // same port and database, 429 back-off, and flushing when the recording process ends.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type DropReason, MetricsRecorder } from "@scrapewatch/client";
 import { afterEach, describe, expect, it } from "vitest";
@@ -85,6 +87,23 @@ describe("MetricsRecorder against the server", () => {
     );
   });
 
+  it("stores a batch once when its answer is lost and the recorder retries it (Idempotency-Key)", async () => {
+    const running = await server();
+    const proxy = await answerLosingProxy(running.url, 1);
+    const { recorder: sdk, drops } = recorder(proxy.url);
+    const source = uniqueSource("sdk-lost");
+    record(sdk, source, 25);
+    await sdk.flush();
+    expect(proxy.forwarded).toBe(2);
+    expect(sdk.retries).toBe(1);
+    expect(drops).toEqual([]);
+    await eventually(
+      () => countStored(running.databaseUrl, [source]),
+      (n) => n === 25,
+    );
+    expect(running.services.pipeline.acceptedBySource.get(source)).toBe(25);
+  });
+
   it("backs off on 429 until the server has room, then delivers everything", async () => {
     const running = await server({ env: { MAX_PENDING: "10", FLUSH_INTERVAL_MS: "100" } });
     const { recorder: sdk, drops } = recorder(running.url, { batchSize: 10 });
@@ -118,3 +137,48 @@ describe("MetricsRecorder against the server", () => {
     );
   });
 });
+
+/**
+ * Forwards ingest requests to the server, but for the first `lose` of them cuts the client's
+ * connection after the server has answered: the events are stored, the client never hears so.
+ */
+async function answerLosingProxy(target: string, lose: number) {
+  let forwarded = 0;
+  const proxy = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === "string" && name !== "host" && name !== "content-length") headers[name] = value;
+    }
+    const answer = await fetch(`${target}${req.url ?? "/"}`, {
+      method: req.method,
+      headers,
+      body: Buffer.concat(chunks),
+    });
+    const text = await answer.text();
+    if (forwarded++ < lose) {
+      res.socket?.destroy();
+      return;
+    }
+    res
+      .writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" })
+      .end(text);
+  });
+  proxy.listen(0, "127.0.0.1");
+  await once(proxy, "listening");
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        proxy.closeAllConnections();
+        proxy.close(() => resolve());
+      }),
+  );
+  const { port } = proxy.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get forwarded() {
+      return forwarded;
+    },
+  };
+}
