@@ -33,7 +33,7 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
 
 /** A timer-backed wait that can be made to hold the process open (ref) or not (unref). */
 export class Pause {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private wake: (() => void) | null = null;
 
   wait(ms: number, keepAlive: boolean): Promise<void> {
@@ -41,7 +41,7 @@ export class Pause {
     return new Promise((resolve) => {
       this.wake = resolve;
       this.timer = setTimeout(() => this.cancel(), ms);
-      if (!keepAlive) this.timer.unref();
+      if (!keepAlive) unref(this.timer);
     });
   }
 
@@ -53,4 +53,9 @@ export class Pause {
     this.wake = null;
     wake?.();
   }
+}
+
+/** Lets a Node timer not hold the process open; browsers' numeric timers have nothing to do. */
+export function unref(timer: ReturnType<typeof setTimeout> | ReturnType<typeof setInterval>): void {
+  (timer as { unref?: () => void }).unref?.();
 }

@@ -1,7 +1,7 @@
 // Process-wide defaults for the scraper wrappers: the recorder they report to when none is
 // passed (configure() or SCRAPEWATCH_URL / SCRAPEWATCH_TOKEN) and the wait between navigations.
 import type { BackoffPolicy } from "./backoff.ts";
-import { MetricsRecorder, type MetricsRecorderOptions } from "./recorder.ts";
+import { MetricsRecorder, type MetricsRecorderOptions, warn } from "./recorder.ts";
 
 export interface ConfigureOptions extends Partial<MetricsRecorderOptions> {
   /** Wait between navigation attempts. Default 1 s × 2 up to 10 s, 30 % jittered. */
@@ -30,18 +30,17 @@ export function configure(options: ConfigureOptions): MetricsRecorder | null {
 /** The default recorder: configured, else built from SCRAPEWATCH_URL, else null (with one warning). */
 export function defaultRecorder(): MetricsRecorder | null {
   if (current) return current;
-  const baseUrl = process.env.SCRAPEWATCH_URL;
+  const env = typeof process === "undefined" ? {} : process.env;
+  const baseUrl = env.SCRAPEWATCH_URL;
   if (baseUrl) {
-    current = new MetricsRecorder({ baseUrl, token: process.env.SCRAPEWATCH_TOKEN || undefined });
+    current = new MetricsRecorder({ baseUrl, token: env.SCRAPEWATCH_TOKEN || undefined });
     return current;
   }
   if (!warnedMissing) {
     warnedMissing = true;
-    process.emitWarning(
+    warn(
       "no Scrapewatch recorder: call configure({ baseUrl }) or set SCRAPEWATCH_URL; metrics are not sent",
-      {
-        code: "SCRAPEWATCH_NOT_CONFIGURED",
-      },
+      "SCRAPEWATCH_NOT_CONFIGURED",
     );
   }
   return null;

@@ -10,6 +10,8 @@ let flushing: Promise<void> | null = null;
 
 /** Registers a recorder for flushing at exit; returns the function that unregisters it. */
 export function watchExit(recorder: ExitFlush): () => void {
+  // Browsers and other runtimes without Node's process events: nothing to watch.
+  if (typeof process === "undefined" || typeof process.on !== "function") return () => {};
   if (watched.size === 0) install();
   watched.add(recorder);
   return () => {

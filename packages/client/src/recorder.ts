@@ -1,8 +1,7 @@
 // MetricsRecorder: buffers metric events and posts them in batches (every flushIntervalMs or
 // batchSize events), retrying without duplicating (one Idempotency-Key per batch) and holding
 // at most maxQueue events; what it must drop is counted and reported, never lost silently.
-import { randomUUID } from "node:crypto";
-import { type BackoffPolicy, backoffDelay, Pause, parseRetryAfter } from "./backoff.ts";
+import { type BackoffPolicy, backoffDelay, Pause, parseRetryAfter, unref } from "./backoff.ts";
 import { navigationEvent, schedulerEvent, scrapeEvent } from "./events.ts";
 import { watchExit } from "./exit-flush.ts";
 import {
@@ -70,7 +69,7 @@ export class MetricsRecorder {
   private readonly closeTimeoutMs: number;
   private queue: MetricEvent[] = [];
   private inFlight = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private pumping: Promise<void> | null = null;
   private drainAll = false;
   private deadline: number | null = null;
@@ -172,7 +171,7 @@ export class MetricsRecorder {
       void this.startPump();
     }, this.flushIntervalMs);
     // The interval must not keep a finished script alive: beforeExit flushes what is left.
-    this.timer.unref();
+    unref(this.timer);
   }
 
   private clearTimer(): void {
@@ -204,7 +203,7 @@ export class MetricsRecorder {
   }
 
   private async deliver(events: MetricEvent[]): Promise<void> {
-    const key = randomUUID();
+    const key = globalThis.crypto.randomUUID();
     const body = JSON.stringify({ metrics: events });
     for (let attempt = 0; ; attempt++) {
       const left = this.deadline === null ? Number.POSITIVE_INFINITY : this.deadline - Date.now();
@@ -261,7 +260,7 @@ export class MetricsRecorder {
 
   private reportError(error: Error): void {
     if (!this.options.onError) {
-      process.emitWarning(error.message, { code: "SCRAPEWATCH" });
+      warn(error.message);
       return;
     }
     try {
@@ -270,4 +269,12 @@ export class MetricsRecorder {
       // As above.
     }
   }
+}
+
+/** Node's warning channel (shown once per process, silenced by --no-warnings), else the console. */
+export function warn(message: string, code = "SCRAPEWATCH"): void {
+  const proc = (globalThis as { process?: { emitWarning?: (m: string, o: { code: string }) => void } })
+    .process;
+  if (proc?.emitWarning) proc.emitWarning(message, { code });
+  else console.warn(`[scrapewatch] ${message}`);
 }

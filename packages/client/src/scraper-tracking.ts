@@ -1,7 +1,6 @@
 // Wrappers that time a scraper's navigations, page scrapes and scheduled runs and report them.
 // They work with any page that has `goto(url, options)` (Playwright, Puppeteer), and hand the
 // scraper's own result back, or its own error, unchanged.
-import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelay } from "./backoff.ts";
 import { defaultRecorder, navigationRetryPolicy } from "./defaults.ts";
 import type { MetricsRecorder } from "./recorder.ts";
@@ -128,9 +127,9 @@ async function dataSizeOf(result: unknown, page: TrackablePage): Promise<number>
   try {
     if (result !== undefined && result !== null) {
       const json = JSON.stringify(result);
-      if (json !== undefined) return Buffer.byteLength(json, "utf8");
+      if (json !== undefined) return utf8Bytes(json);
     }
-    return page.content ? Buffer.byteLength(await page.content(), "utf8") : 0;
+    return page.content ? utf8Bytes(await page.content()) : 0;
   } catch {
     // A circular result or a closed page: the size is unknown, not an error of the scraper.
     return 0;
@@ -141,4 +140,14 @@ function describeError(error: unknown): string {
   if (error instanceof Error)
     return error.name === "Error" ? error.message : `${error.name}: ${error.message}`;
   return String(error);
+}
+
+const encoder = new TextEncoder();
+
+function utf8Bytes(text: string): number {
+  return encoder.encode(text).length;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

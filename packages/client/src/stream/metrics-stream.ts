@@ -1,6 +1,7 @@
 // MetricsStream: live batches over SSE or WebSocket, reconnecting with backoff (3 s × 1.5 up to
 // 13.5 s), resuming from the last cursor so nothing is missed or seen twice, and noticing a
 // silent link (no data or heartbeat for 60 s). Once closed it holds no timer or socket.
+import { unref } from "../backoff.ts";
 import type { Anomaly, Batch, Connected, Reset } from "../types.ts";
 import { compareCursors, isCursor } from "./cursor.ts";
 import { connectSse } from "./sse-transport.ts";
@@ -223,7 +224,7 @@ export class MetricsStream {
         () => transport.send?.({ type: "ping" }),
         Math.max(10, this.heartbeatTimeoutMs / 3),
       );
-      (this.pingTimer as { unref?: () => void }).unref?.();
+      unref(this.pingTimer);
     }
   }
 
@@ -311,7 +312,7 @@ export class MetricsStream {
       this.onEnd({ reason: `no data or heartbeat for ${this.heartbeatTimeoutMs} ms`, fatal: false });
     }, this.heartbeatTimeoutMs);
     // The socket keeps the process alive, not this watchdog.
-    (this.heartbeatTimer as { unref?: () => void }).unref?.();
+    unref(this.heartbeatTimer);
   }
 
   private clearTimers(): void {
