@@ -1,32 +1,49 @@
 // A small real stream server for the SDK's tests: SSE and WebSocket as SPEC 3-4 describe them,
 // with a batch log kept across stop()/start() (as the real server keeps it in its database), so
-// resuming across a restart can be tested. Can also go silent to test the heartbeat watchdog.
+// resuming across a restart can be tested. It can require a token, answer `reset` for cursors it
+// no longer keeps, go silent (heartbeat tests) and serve the built SDK to a browser.
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { WebSocketServer, type WebSocket } from "ws";
-import type { Batch, Metric } from "../src/types.ts";
+import { join, normalize } from "node:path";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { Anomaly, Batch, Metric } from "../src/types.ts";
+
+export interface StreamServerOptions {
+  /** Require this read token (Bearer header or ?token=). */
+  token?: string;
+  /** Serve the files of this directory under /sdk/ (for browser tests). */
+  sdkDir?: string;
+}
 
 interface Client {
   sources: Set<string> | null;
-  send(batch: Batch, text: string): void;
+  send(text: string, batch: Batch): void;
+  anomaly(anomaly: Anomaly): void;
 }
+
+const RESET_REASON = "cursor older than the replay window";
 
 export class StreamServer {
   readonly log: Batch[] = [];
   /** The resume cursor each connection asked for (null: none). */
   readonly resumes: (string | null)[] = [];
-  readonly wsMessages: unknown[] = [];
-  /** Send no ping comments (the link looks dead to a client that watches for heartbeats). */
+  readonly wsMessages: { type: string; sources?: string[]; lastEventId?: string }[] = [];
+  /** Send no ping comments or pongs (the link looks dead to a client watching for heartbeats). */
   silent = false;
   pingMs = 50;
+  /** Batches before this cursor are no longer kept: resuming before it gets `reset`. */
+  oldestKept: string | null = null;
+  port = 0;
   private readonly clients = new Set<Client>();
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
   private seq = 0;
   private clientSeq = 0;
-  port = 0;
+
+  constructor(private readonly options: StreamServerOptions = {}) {}
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -37,10 +54,14 @@ export class StreamServer {
   }
 
   async start(port = 0): Promise<this> {
-    const server = createServer((req, res) => this.handleSse(req, res));
+    const server = createServer((req, res) => void this.handleHttp(req, res));
     const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
     server.on("upgrade", (req, socket, head) => {
       if (!req.url?.startsWith("/api/v1/ws")) return socket.destroy();
+      if (!this.authorized(req)) {
+        socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => this.handleWs(ws));
     });
     server.listen(port, "127.0.0.1");
@@ -82,8 +103,30 @@ export class StreamServer {
     this.log.push(batch);
     const text = JSON.stringify(batch);
     for (const client of this.clients)
-      if (!client.sources || client.sources.has(source)) client.send(batch, text);
+      if (!client.sources || client.sources.has(source)) client.send(text, batch);
     return batch;
+  }
+
+  publishAnomaly(source: string): Anomaly {
+    const anomaly: Anomaly = {
+      id: `anomaly-${Date.now()}`,
+      source,
+      metric: "navigationDuration",
+      value: 9000,
+      baseline: 1200,
+      deviationScore: 7.5,
+      direction: "spike",
+      detectedAt: new Date().toISOString(),
+    };
+    for (const client of this.clients)
+      if (!client.sources || client.sources.has(source)) client.anomaly(anomaly);
+    return anomaly;
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    if (!this.options.token) return true;
+    const query = new URL(req.url ?? "/", "http://x").searchParams.get("token");
+    return req.headers.authorization === `Bearer ${this.options.token}` || query === this.options.token;
   }
 
   private connected(sources: Set<string> | null) {
@@ -95,22 +138,53 @@ export class StreamServer {
     };
   }
 
-  private replay(after: string | null, sources: Set<string> | null): Batch[] {
-    if (after === null) return [];
+  /** What a resuming client gets: the later batches, or a reset when its cursor is too old. */
+  private resume(
+    after: string | null,
+    sources: Set<string> | null,
+  ): { reset: object } | { batches: Batch[] } {
+    if (after === null) return { batches: [] };
     const [ms = 0, seq = 0] = after.split("-").map(Number);
-    return this.log.filter((b) => {
+    if (this.oldestKept !== null) {
+      const [oms = 0, oseq = 0] = this.oldestKept.split("-").map(Number);
+      if (ms < oms || (ms === oms && seq < oseq)) {
+        return { reset: { reason: RESET_REASON, cursor: this.log.at(-1)?.id ?? null } };
+      }
+    }
+    const batches = this.log.filter((b) => {
       const [bms = 0, bseq = 0] = b.id.split("-").map(Number);
       const later = bms > ms || (bms === ms && bseq > seq);
       return later && (!sources || sources.has(b.source));
     });
+    return { batches };
   }
 
-  private handleSse(req: IncomingMessage, res: ServerResponse): void {
+  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://x");
+    const sdkDir = this.options.sdkDir;
+    if (sdkDir && url.pathname.startsWith("/sdk/")) {
+      const file = normalize(join(sdkDir, url.pathname.slice("/sdk/".length)));
+      const body = file.startsWith(sdkDir) ? await readFile(file).catch(() => null) : null;
+      if (!body) res.writeHead(404).end();
+      else res.writeHead(200, { "content-type": "text/javascript" }).end(body);
+      return;
+    }
+    if (url.pathname === "/page.html") {
+      res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>stream</title>");
+      return;
+    }
     if (url.pathname !== "/api/v1/stream") {
       res.writeHead(404).end();
       return;
     }
+    if (!this.authorized(req)) {
+      res.writeHead(401, { "content-type": "application/json" }).end('{"error":{"code":"unauthorized"}}');
+      return;
+    }
+    this.handleSse(req, res, url);
+  }
+
+  private handleSse(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const list = url.searchParams.get("sources");
     const sources = list ? new Set(list.split(",")) : null;
     const header = req.headers["last-event-id"];
@@ -120,9 +194,12 @@ export class StreamServer {
     res.write(`retry: 3000\n\nevent: connected\ndata: ${JSON.stringify(this.connected(sources))}\n\n`);
     const client: Client = {
       sources,
-      send: (batch, text) => res.write(`id: ${batch.id}\nevent: metrics\ndata: ${text}\n\n`),
+      send: (text, batch) => res.write(`id: ${batch.id}\nevent: metrics\ndata: ${text}\n\n`),
+      anomaly: (anomaly) => res.write(`event: anomaly\ndata: ${JSON.stringify(anomaly)}\n\n`),
     };
-    for (const batch of this.replay(after ?? null, sources)) client.send(batch, JSON.stringify(batch));
+    const resumed = this.resume(after ?? null, sources);
+    if ("reset" in resumed) res.write(`event: reset\ndata: ${JSON.stringify(resumed.reset)}\n\n`);
+    else for (const batch of resumed.batches) client.send(JSON.stringify(batch), batch);
     this.clients.add(client);
     const ping = setInterval(() => {
       if (!this.silent) res.write(": ping\n\n");
@@ -138,31 +215,40 @@ export class StreamServer {
   private handleWs(ws: WebSocket): void {
     const client: Client = {
       sources: new Set(),
-      send: (_batch, text) => ws.send(`{"type":"metrics",${text.slice(1)}`),
+      send: (text) => ws.send(`{"type":"metrics",${text.slice(1)}`),
+      anomaly: (anomaly) => ws.send(JSON.stringify({ type: "anomaly", ...anomaly })),
     };
     ws.send(JSON.stringify({ type: "connected", ...this.connected(null) }));
     ws.on("message", (data) => {
       const message = JSON.parse(String(data)) as { type: string; sources?: string[]; lastEventId?: string };
       this.wsMessages.push(message);
-      if (message.type === "subscribe") {
-        if (!message.sources) client.sources = null;
-        else if (client.sources) for (const s of message.sources) client.sources.add(s);
-        if (message.lastEventId !== undefined || this.clients.has(client) === false) {
-          this.resumes.push(message.lastEventId ?? null);
-        }
-        ws.send(JSON.stringify({ type: "subscribed", sources: client.sources ? [...client.sources] : null }));
-        const replayFor = message.sources ? new Set(message.sources) : null;
-        for (const batch of this.replay(message.lastEventId ?? null, replayFor))
-          client.send(batch, JSON.stringify(batch));
-        this.clients.add(client);
-      } else if (message.type === "ping") {
+      if (message.type === "subscribe") this.wsSubscribe(ws, client, message);
+      else if (message.type === "ping") {
         if (!this.silent) ws.send(JSON.stringify({ type: "pong", serverTime: new Date().toISOString() }));
       } else if (message.type === "unsubscribe") {
         if (!message.sources) client.sources = new Set();
-        else for (const s of message.sources) client.sources?.delete(s);
+        else for (const source of message.sources) client.sources?.delete(source);
         ws.send(JSON.stringify({ type: "unsubscribed", sources: message.sources ?? null }));
       }
     });
     ws.on("close", () => this.clients.delete(client));
+  }
+
+  private wsSubscribe(
+    ws: WebSocket,
+    client: Client,
+    message: { sources?: string[]; lastEventId?: string },
+  ): void {
+    if (!message.sources) client.sources = null;
+    else if (client.sources) for (const source of message.sources) client.sources.add(source);
+    if (!this.clients.has(client)) this.resumes.push(message.lastEventId ?? null);
+    ws.send(JSON.stringify({ type: "subscribed", sources: client.sources ? [...client.sources] : null }));
+    const resumed = this.resume(
+      message.lastEventId ?? null,
+      message.sources ? new Set(message.sources) : null,
+    );
+    if ("reset" in resumed) ws.send(JSON.stringify({ type: "reset", ...resumed.reset }));
+    else for (const batch of resumed.batches) client.send(JSON.stringify(batch), batch);
+    this.clients.add(client);
   }
 }

@@ -127,6 +127,60 @@ describe.each(["sse", "websocket"] as const)("MetricsStream over %s", (transport
     expect(stream.subscribedSources).toEqual([a]);
   });
 
+  it("delivers anomalies", async () => {
+    const source = unique("anomaly");
+    const { server, stream } = await setup(transport, { sources: [source] });
+    const anomalies: unknown[] = [];
+    stream.on("anomaly", (anomaly) => anomalies.push(anomaly));
+    await stream.connect();
+    const sent = server.publishAnomaly(source);
+    await waitFor(() => anomalies.length === 1);
+    expect(anomalies[0]).toEqual(sent);
+  });
+
+  it("reports a reset when its cursor is older than the server keeps, then continues from the server's cursor", async () => {
+    const source = unique("reset");
+    const server = await new StreamServer().start();
+    cleanups.push(() => server.stop());
+    const old = server.publish(source);
+    server.publish(source);
+    const newest = server.publish(source);
+    server.oldestKept = newest.id;
+    const stream = new MetricsStream({
+      baseUrl: server.baseUrl,
+      transport,
+      sources: [source],
+      lastEventId: old.id,
+    });
+    cleanups.push(() => stream.close());
+    const resets: { previousCursor: string | null; cursor: string | null }[] = [];
+    const received: Batch[] = [];
+    stream.on("reset", (reset) => resets.push(reset));
+    stream.on("metrics", (batch) => received.push(batch));
+    await stream.connect();
+    await waitFor(() => resets.length === 1);
+    expect(resets[0]).toMatchObject({ previousCursor: old.id, cursor: newest.id });
+    expect(stream.lastEventId).toBe(newest.id);
+    const next = server.publish(source);
+    await waitFor(() => received.length === 1);
+    expect(received[0]?.id).toBe(next.id);
+  });
+
+  it("sends its token, and stops at once when the server refuses it", async () => {
+    const server = await new StreamServer({ token: "read-secret" }).start();
+    cleanups.push(() => server.stop());
+    const good = new MetricsStream({ baseUrl: server.baseUrl, transport, token: "read-secret" });
+    cleanups.push(() => good.close());
+    await good.connect();
+    const bad = new MetricsStream({ baseUrl: server.baseUrl, transport, token: "wrong" });
+    cleanups.push(() => bad.close());
+    const errors: Error[] = [];
+    bad.on("error", (error) => errors.push(error));
+    await expect(bad.connect()).rejects.toThrow(/401/);
+    expect(bad.state).toBe("closed");
+    expect(errors).toHaveLength(1);
+  });
+
   it("lets a script exit by itself once it closes the stream", async () => {
     const server = await new StreamServer().start();
     cleanups.push(() => server.stop());
