@@ -72,7 +72,8 @@ export class MetricsRecorder {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private pumping: Promise<void> | null = null;
   private drainAll = false;
-  private deadline: number | null = null;
+  /** Deadlines of the flushes under way with one (close, exit): the earliest applies. */
+  private readonly deadlines = new Set<{ at: number }>();
   private readonly pause = new Pause();
   private closed = false;
   private closing: Promise<void> | null = null;
@@ -128,14 +129,15 @@ export class MetricsRecorder {
 
   /** Flush with a deadline, holding the process open meanwhile: for close() and process exit. */
   async flushWithin(ms: number): Promise<void> {
-    const deadline = Date.now() + ms;
-    this.deadline = this.deadline === null ? deadline : Math.min(this.deadline, deadline);
+    // A holder object, so two flushes with the same deadline do not share one entry.
+    const deadline = { at: Date.now() + ms };
+    this.deadlines.add(deadline);
     // Wake a retry that is waiting unref'd (maybe for long): try now, under the deadline.
     this.pause.cancel();
     try {
       await this.flush();
     } finally {
-      this.deadline = null;
+      this.deadlines.delete(deadline);
     }
   }
 
@@ -241,6 +243,12 @@ export class MetricsRecorder {
       const remaining = this.deadline === null ? waitMs : Math.min(waitMs, this.deadline - Date.now());
       await this.pause.wait(Math.max(0, remaining), this.deadline !== null);
     }
+  }
+
+  private get deadline(): number | null {
+    let earliest: number | null = null;
+    for (const { at } of this.deadlines) earliest = earliest === null ? at : Math.min(earliest, at);
+    return earliest;
   }
 
   private headers(key: string): Record<string, string> {
