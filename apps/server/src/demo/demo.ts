@@ -109,19 +109,20 @@ export function startDemo(options: DemoOptions): Demo {
   let stopped = false;
 
   const every = (intervalMs: number, tick: () => void) => {
-    const schedule = () => {
-      // ±30 % jitter so the sources do not tick in lockstep.
-      const delay = intervalMs * pace * (0.7 + 0.6 * random());
+    const schedule = (first: boolean) => {
+      // ±30 % jitter so the sources do not tick in lockstep; the first tick comes early, so a
+      // newcomer sees every source (the scheduler too) within one interval of starting.
+      const delay = intervalMs * pace * (first ? random() : 0.7 + 0.6 * random());
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (stopped) return;
         tick();
-        schedule();
+        schedule(false);
       }, delay);
       timer.unref();
       timers.add(timer);
     };
-    schedule();
+    schedule(true);
   };
 
   for (const profile of SCRAPERS) {
