@@ -5,7 +5,10 @@ import type { App, AppEnv } from "./app-types.ts";
 import { ApiError } from "./http/api-error.ts";
 import { registerHealth } from "./routes/health/health.ts";
 import { registerIngest } from "./routes/metrics/ingest.ts";
+import { registerStats } from "./routes/stats/stats.ts";
 import type { Services } from "./services.ts";
+import { registerSse } from "./stream/sse.ts";
+import { registerWs } from "./stream/ws.ts";
 
 export function createApp(services: Services): App {
   const app = new Hono<AppEnv>();
@@ -40,5 +43,8 @@ export function createApp(services: Services): App {
 
   registerHealth(app);
   registerIngest(app);
+  registerSse(app, services.streams);
+  registerWs(app, services.streams);
+  registerStats(app);
   return app;
 }
