@@ -38,7 +38,10 @@ const stream = new MetricsStream({
   reconnect: { maxAttempts: 2 },
 });
 stream.on("metrics", (batch) => {
-  const summary = batch.metrics.map((m) => `${m.type}:${m.success ? "ok" : "failed"}:${m.durationMs}ms`);
+  const summary = batch.metrics.map((m) => {
+    const retries = m.type === "navigation" && m.retryCount > 0 ? `(${m.retryCount} retry)` : "";
+    return `${m.type}:${m.success ? "ok" : "failed"}:${m.durationMs}ms${retries}`;
+  });
   log(`live batch ${batch.id} from ${batch.source}: ${summary.join(" ")}`);
 });
 stream.on("error", (error) => log("stream:", error.message));
