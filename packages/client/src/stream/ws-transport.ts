@@ -9,8 +9,11 @@ import {
 } from "./transport.ts";
 
 const NAMES = new Set<string>(["connected", "metrics", "anomaly", "reset"]);
-/** Close codes after which reconnecting cannot help: policy violation, unsupported data. */
-const FATAL_CLOSE_CODES = new Set([1003, 1008]);
+/**
+ * Close codes after which reconnecting cannot help: unsupported data. (1008, the server's answer
+ * to a flood of messages, is retried with backoff: this client's own messages are valid.)
+ */
+const FATAL_CLOSE_CODES = new Set([1003]);
 
 interface SocketLike {
   send(data: string): void;
