@@ -118,6 +118,52 @@ describe("MetricsRecorder against the server", () => {
     );
   });
 
+  it("splits a batch the server finds over 1 MiB and stores all of it", async () => {
+    const running = await server();
+    const {
+      recorder: sdk,
+      drops,
+      errors,
+    } = recorder(running.url, { batchSize: 1000, flushIntervalMs: 60_000 });
+    const source = uniqueSource("sdk-413");
+    const longPath = "p".repeat(1500);
+    for (let i = 0; i < 1000; i++) {
+      sdk.recordPageScrape(source, {
+        url: `https://big.test/${i}/${longPath}`,
+        durationMs: i,
+        success: true,
+      });
+    }
+    await sdk.flush();
+    expect(errors).toEqual([]);
+    expect(drops).toEqual([]);
+    expect(sdk.sent).toBe(1000);
+    await eventually(
+      () => countStored(running.databaseUrl, [source]),
+      (n) => n === 1000,
+    );
+  });
+
+  it("sends its ingest token; a wrong token is reported once, not retried", async () => {
+    const running = await server({ env: { INGEST_TOKENS: "ingest-secret" } });
+    const source = uniqueSource("sdk-token");
+    const good = recorder(running.url, { token: "ingest-secret" });
+    record(good.recorder, source, 3);
+    await good.recorder.flush();
+    expect(good.errors).toEqual([]);
+    const bad = recorder(running.url, { token: "wrong" });
+    record(bad.recorder, source, 2);
+    await bad.recorder.flush();
+    expect(bad.errors).toHaveLength(1);
+    expect(bad.errors[0]).toMatchObject({ status: 403 });
+    expect(bad.drops).toEqual(["rejected"]);
+    expect(bad.recorder.retries).toBe(0);
+    await eventually(
+      () => countStored(running.databaseUrl, [source]),
+      (n) => n === 3,
+    );
+  });
+
   it("flushes what a script recorded when the script ends", async () => {
     const running = await server();
     const source = uniqueSource("sdk-exit");
