@@ -167,7 +167,12 @@ export class LiveConnection {
     let self: Transport | null = null;
     const isCurrent = () => self !== null && this.transport === self;
     self = open(
-      { origin: this.options.origin, sources: this.sources, lastEventId: this.gate.cursor, token: this.token },
+      {
+        origin: this.options.origin,
+        sources: this.sources,
+        lastEventId: this.gate.cursor,
+        token: this.token,
+      },
       {
         open: (cursor) => isCurrent() && this.onOpen(cursor),
         batch: (batch) => isCurrent() && this.onBatch(batch),
