@@ -5,9 +5,9 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@libsql/client";
 import type { SQL } from "drizzle-orm";
-import { drizzle as drizzleSqlite } from "drizzle-orm/libsql";
+import { drizzle as drizzleSqlite, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate as migrateSqlite } from "drizzle-orm/libsql/migrator";
-import { drizzle as drizzleMysql } from "drizzle-orm/mysql2";
+import { drizzle as drizzleMysql, type MySql2Database } from "drizzle-orm/mysql2";
 import { migrate as migrateMysql } from "drizzle-orm/mysql2/migrator";
 import { createPool } from "mysql2/promise";
 import * as mysqlSchema from "./schema/mysql.ts";
@@ -31,13 +31,13 @@ interface Common {
 
 export interface MysqlDatabase extends Common {
   readonly dialect: "mysql";
-  readonly db: ReturnType<typeof drizzleMysql<typeof mysqlSchema>>;
+  readonly db: MySql2Database<typeof mysqlSchema>;
   readonly schema: typeof mysqlSchema;
 }
 
 export interface SqliteDatabase extends Common {
   readonly dialect: "sqlite";
-  readonly db: ReturnType<typeof drizzleSqlite<typeof sqliteSchema>>;
+  readonly db: LibSQLDatabase<typeof sqliteSchema>;
   readonly schema: typeof sqliteSchema;
 }
 

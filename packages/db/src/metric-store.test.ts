@@ -21,14 +21,46 @@ describe.each(DIALECTS)("MetricStore on %s", (dialect) => {
     const source = uniqueSource();
     const ts = "2026-01-02T03:04:05.678Z";
     const metrics: Metric[] = [
-      { id: eventId(), type: "navigation", source, timestamp: ts, url: "https://a.test/x", durationMs: 1234, retryCount: 2, success: false, error: "Timeout 30000ms exceeded" },
-      { id: eventId(), type: "scrape", source, timestamp: ts, url: "https://a.test/y", durationMs: 50, itemsExtracted: 17, dataSize: 4_000_000_000, success: true, error: null },
-      { id: eventId(), type: "scheduler", source, timestamp: ts, durationMs: 86_399_999, itemsProcessed: 9, success: true, error: null },
+      {
+        id: eventId(),
+        type: "navigation",
+        source,
+        timestamp: ts,
+        url: "https://a.test/x",
+        durationMs: 1234,
+        retryCount: 2,
+        success: false,
+        error: "Timeout 30000ms exceeded",
+      },
+      {
+        id: eventId(),
+        type: "scrape",
+        source,
+        timestamp: ts,
+        url: "https://a.test/y",
+        durationMs: 50,
+        itemsExtracted: 17,
+        dataSize: 4_000_000_000,
+        success: true,
+        error: null,
+      },
+      {
+        id: eventId(),
+        type: "scheduler",
+        source,
+        timestamp: ts,
+        durationMs: 86_399_999,
+        itemsProcessed: 9,
+        success: true,
+        error: null,
+      },
     ];
     await store.insert(metrics.map((m, i) => stored(m, 1_000, 1, i)));
     const back = await store.read({ sources: [source], limit: 10 });
     expect(back.map((e) => e.metric)).toEqual(metrics);
-    expect(back.map((e) => e.position)).toEqual([0, 1, 2].map((index) => positionKey({ ms: 1_000, seq: 1, index })));
+    expect(back.map((e) => e.position)).toEqual(
+      [0, 1, 2].map((index) => positionKey({ ms: 1_000, seq: 1, index })),
+    );
   });
 
   it("ignores a retried write of the same ids instead of duplicating rows", async () => {
@@ -44,7 +76,12 @@ describe.each(DIALECTS)("MetricStore on %s", (dialect) => {
     const source = uniqueSource();
     const events = [
       stored(navigation(source), 3_000, 2, 0),
-      stored({ ...navigation(source), type: "scheduler", itemsProcessed: 1 } as unknown as Metric, 3_000, 1, 0),
+      stored(
+        { ...navigation(source), type: "scheduler", itemsProcessed: 1 } as unknown as Metric,
+        3_000,
+        1,
+        0,
+      ),
       stored(navigation(source), 3_000, 1, 1),
       stored(navigation(source), 3_001, 0, 0),
     ];
@@ -55,9 +92,20 @@ describe.each(DIALECTS)("MetricStore on %s", (dialect) => {
     await store.insert(events);
     const all = await store.read({ sources: [source], limit: 100 });
     expect(all.map((e) => e.position)).toEqual([...events.map((e) => e.position)].sort());
-    const afterBatch = await store.read({ sources: [source], afterKey: positionKey({ ms: 3_000, seq: 1 }), limit: 100 });
-    expect(afterBatch.map((e) => e.position)).toEqual([positionKey({ ms: 3_000, seq: 2, index: 0 }), positionKey({ ms: 3_001, seq: 0, index: 0 })]);
-    const afterEvent = await store.read({ sources: [source], afterKey: positionKey({ ms: 3_000, seq: 1, index: 0 }), limit: 1 });
+    const afterBatch = await store.read({
+      sources: [source],
+      afterKey: positionKey({ ms: 3_000, seq: 1 }),
+      limit: 100,
+    });
+    expect(afterBatch.map((e) => e.position)).toEqual([
+      positionKey({ ms: 3_000, seq: 2, index: 0 }),
+      positionKey({ ms: 3_001, seq: 0, index: 0 }),
+    ]);
+    const afterEvent = await store.read({
+      sources: [source],
+      afterKey: positionKey({ ms: 3_000, seq: 1, index: 0 }),
+      limit: 1,
+    });
     expect(afterEvent.map((e) => e.position)).toEqual([positionKey({ ms: 3_000, seq: 1, index: 1 })]);
     const onlyScheduler = await store.read({ sources: [source], type: "scheduler", limit: 100 });
     expect(onlyScheduler).toHaveLength(1);
@@ -71,14 +119,21 @@ describe.each(DIALECTS)("MetricStore on %s", (dialect) => {
       stored(navigation(a, { timestamp: "2026-03-02T00:00:00.000Z" }), 4_000, 1, 1),
       stored(navigation(b, { timestamp: "2026-03-01T12:00:00.000Z" }), 4_000, 2, 0),
     ]);
-    const day1 = await store.read({ sources: [a, b], from: new Date("2026-03-01T00:00:00Z"), to: new Date("2026-03-02T00:00:00Z"), limit: 10 });
+    const day1 = await store.read({
+      sources: [a, b],
+      from: new Date("2026-03-01T00:00:00Z"),
+      to: new Date("2026-03-02T00:00:00Z"),
+      limit: 10,
+    });
     expect(day1.map((e) => e.metric.source).sort()).toEqual([a, b].sort());
     expect(await store.read({ sources: [a], type: "scrape", limit: 10 })).toEqual([]);
   });
 
   it("writes thousands of rows in chunks within the dialect's limits", async () => {
     const source = uniqueSource();
-    const events = Array.from({ length: 6_000 }, (_, i) => stored(navigation(source, { error: "x".repeat(300) }), 5_000, Math.floor(i / 100), i % 100));
+    const events = Array.from({ length: 6_000 }, (_, i) =>
+      stored(navigation(source, { error: "x".repeat(300) }), 5_000, Math.floor(i / 100), i % 100),
+    );
     await store.insert(events);
     expect(await store.count([source])).toBe(6_000);
   });

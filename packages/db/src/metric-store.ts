@@ -72,9 +72,18 @@ export class MetricStore {
 
   /** Counts stored rows (tests and stats; not for hot paths). */
   async count(sources?: readonly string[]): Promise<number> {
-    const filter = sources ? sql` WHERE source IN (${sql.join(sources.map((s) => sql`${s}`), sql`, `)})` : sql``;
-    const [a] = await this.database.all<{ n: number | string }>(sql`SELECT COUNT(*) AS n FROM ${SCRAPER_TABLE}${filter}`);
-    const [b] = await this.database.all<{ n: number | string }>(sql`SELECT COUNT(*) AS n FROM ${SCHEDULER_TABLE}${filter}`);
+    const filter = sources
+      ? sql` WHERE source IN (${sql.join(
+          sources.map((s) => sql`${s}`),
+          sql`, `,
+        )})`
+      : sql``;
+    const [a] = await this.database.all<{ n: number | string }>(
+      sql`SELECT COUNT(*) AS n FROM ${SCRAPER_TABLE}${filter}`,
+    );
+    const [b] = await this.database.all<{ n: number | string }>(
+      sql`SELECT COUNT(*) AS n FROM ${SCHEDULER_TABLE}${filter}`,
+    );
     return Number(a?.n ?? 0) + Number(b?.n ?? 0);
   }
 
@@ -134,7 +143,9 @@ export class MetricStore {
 
   /** Duplicate ids are skipped; other errors (bad data) still fail, unlike INSERT IGNORE. */
   private ignoreDuplicates(): SQL {
-    return this.database.dialect === "mysql" ? sql`ON DUPLICATE KEY UPDATE id = id` : sql`ON CONFLICT (id) DO NOTHING`;
+    return this.database.dialect === "mysql"
+      ? sql`ON DUPLICATE KEY UPDATE id = id`
+      : sql`ON CONFLICT (id) DO NOTHING`;
   }
 
   private async readTable(table: SQL, columns: string, query: EventQuery): Promise<StoredEvent[]> {
@@ -143,7 +154,12 @@ export class MetricStore {
     if (query.afterKey !== undefined) where.push(sql`position > ${query.afterKey}`);
     if (query.untilKey !== undefined) where.push(sql`position <= ${query.untilKey}`);
     if (query.sources && query.sources.length > 0) {
-      where.push(sql`source IN (${sql.join(query.sources.map((s) => sql`${s}`), sql`, `)})`);
+      where.push(
+        sql`source IN (${sql.join(
+          query.sources.map((s) => sql`${s}`),
+          sql`, `,
+        )})`,
+      );
     }
     if (query.type === "navigation" || query.type === "scrape") where.push(sql`type = ${query.type}`);
     if (query.from) where.push(sql`timestamp >= ${t(query.from)}`);

@@ -18,11 +18,16 @@ export interface TestDatabase {
 }
 
 /** A URL for a new, empty database of the dialect (created, not opened). */
-export async function createTestDatabaseUrl(dialect: Dialect): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabaseUrl(
+  dialect: Dialect,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const suffix = randomBytes(6).toString("hex");
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "scrapewatch-test-"));
-    return { url: `file:${join(dir, "test.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `file:${join(dir, "test.db")}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `sw_test_${suffix}`;
   const admin = await createConnection({ uri: MYSQL_TEST_URL });

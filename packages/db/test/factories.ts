@@ -12,7 +12,10 @@ export function uniqueSource(prefix = "src"): string {
 
 export function eventId(): string {
   counter += 1;
-  return `T${Date.now().toString(36).toUpperCase()}${String(counter).padStart(8, "0")}${randomBytes(2).toString("hex")}`.slice(0, 26);
+  return `T${Date.now().toString(36).toUpperCase()}${String(counter).padStart(8, "0")}${randomBytes(2).toString("hex")}`.slice(
+    0,
+    26,
+  );
 }
 
 export function navigation(source: string, overrides: Partial<Metric> = {}): Metric {

@@ -3,21 +3,37 @@ import { describe, expect, it, vi } from "vitest";
 import { Batcher } from "./batcher.ts";
 
 function event(source: string, n: number): Metric {
-  return { id: `id-${source}-${n}`, type: "scheduler", source, timestamp: new Date().toISOString(), durationMs: n, itemsProcessed: 0, success: true, error: null };
+  return {
+    id: `id-${source}-${n}`,
+    type: "scheduler",
+    source,
+    timestamp: new Date().toISOString(),
+    durationMs: n,
+    itemsProcessed: 0,
+    success: true,
+    error: null,
+  };
 }
 
 describe("Batcher", () => {
   it("seals a source's batch after the interval, with events in order", () => {
     vi.useFakeTimers();
     const sealed: [string, number[]][] = [];
-    const batcher = new Batcher({ intervalMs: 1000, maxSize: 100, onSeal: (s, m) => sealed.push([s, m.map((e) => e.durationMs)]) });
+    const batcher = new Batcher({
+      intervalMs: 1000,
+      maxSize: 100,
+      onSeal: (s, m) => sealed.push([s, m.map((e) => e.durationMs)]),
+    });
     batcher.add([event("a", 1), event("b", 2), event("a", 3)]);
     expect(sealed).toEqual([]);
     expect(batcher.waiting).toBe(3);
     vi.advanceTimersByTime(999);
     expect(sealed).toEqual([]);
     vi.advanceTimersByTime(1);
-    expect(sealed).toEqual([["a", [1, 3]], ["b", [2]]]);
+    expect(sealed).toEqual([
+      ["a", [1, 3]],
+      ["b", [2]],
+    ]);
     expect(batcher.waiting).toBe(0);
     vi.useRealTimers();
   });

@@ -21,7 +21,12 @@ export const BatchSchema = z.object({
   metrics: z.array(MetricSchema),
 });
 
-export const ANOMALY_METRICS = ["navigationDuration", "scrapeDuration", "successRate", "itemsExtracted"] as const;
+export const ANOMALY_METRICS = [
+  "navigationDuration",
+  "scrapeDuration",
+  "successRate",
+  "itemsExtracted",
+] as const;
 export type AnomalyMetric = (typeof ANOMALY_METRICS)[number];
 
 export const AnomalySchema = z.object({

@@ -84,7 +84,12 @@ export class BatchWriter {
       if (!this.flushing) this.kick();
       await this.flushing;
       if (!this.healthy && this.queued > 0) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(this.backoffMs || BACKOFF_START_MS, Math.max(0, deadline - Date.now()))));
+        await new Promise((resolve) =>
+          setTimeout(
+            resolve,
+            Math.min(this.backoffMs || BACKOFF_START_MS, Math.max(0, deadline - Date.now())),
+          ),
+        );
       }
     }
     await this.flushing;
@@ -134,9 +139,17 @@ export class BatchWriter {
     } catch (error) {
       if (!isDataError(error, this.options.dialect)) throw error;
       if (events.length === 1) {
-        const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        const reason =
+          error instanceof Error
+            ? error.cause instanceof Error
+              ? error.cause.message
+              : error.message
+            : String(error);
         await this.options.deadLetter.write(events, reason);
-        this.options.logger.warn("row refused by the database, dead-lettered", { id: events[0]?.metric.id, reason });
+        this.options.logger.warn("row refused by the database, dead-lettered", {
+          id: events[0]?.metric.id,
+          reason,
+        });
         return;
       }
       // Rows already written by an earlier statement are skipped as duplicates on the re-run.
@@ -147,8 +160,17 @@ export class BatchWriter {
   }
 
   private onUnavailable(error: unknown): void {
-    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    if (this.healthy) this.options.logger.warn("database unavailable, events stay queued", { err: message, pending: this.queued });
+    const message =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
+    if (this.healthy)
+      this.options.logger.warn("database unavailable, events stay queued", {
+        err: message,
+        pending: this.queued,
+      });
     this.healthy = false;
     this.lastError = message;
     this.backoffMs = Math.min(BACKOFF_MAX_MS, this.backoffMs === 0 ? BACKOFF_START_MS : this.backoffMs * 2);

@@ -13,7 +13,9 @@ export class DeadLetterFile {
     if (events.length === 0) return;
     await mkdir(dirname(this.path), { recursive: true });
     const at = new Date().toISOString();
-    const lines = events.map((event) => JSON.stringify({ at, reason, position: event.position, metric: event.metric }));
+    const lines = events.map((event) =>
+      JSON.stringify({ at, reason, position: event.position, metric: event.metric }),
+    );
     await appendFile(this.path, `${lines.join("\n")}\n`);
     this.count += events.length;
   }

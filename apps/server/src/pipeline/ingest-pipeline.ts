@@ -60,10 +60,17 @@ export class IngestPipeline {
     if (this.closed) throw new ApiError("shutting_down", "the server is shutting down", undefined, 5);
     const room = this.options.maxPending - this.pending;
     if (events.length > room) {
-      throw new ApiError("queue_full", `the ingest queue is full (${this.pending} events waiting); retry later`, { pending: this.pending, maxPending: this.options.maxPending }, this.retryAfterSeconds());
+      throw new ApiError(
+        "queue_full",
+        `the ingest queue is full (${this.pending} events waiting); retry later`,
+        { pending: this.pending, maxPending: this.options.maxPending },
+        this.retryAfterSeconds(),
+      );
     }
     const now = new Date().toISOString();
-    const metrics = events.map((event) => ({ ...event, id: this.ids.next(), timestamp: event.timestamp ?? now }) as Metric);
+    const metrics = events.map(
+      (event) => ({ ...event, id: this.ids.next(), timestamp: event.timestamp ?? now }) as Metric,
+    );
     this.batcher.add(metrics);
     this.accepted += metrics.length;
     for (const metric of metrics) {
@@ -88,7 +95,12 @@ export class IngestPipeline {
           this.options.writer.enqueue(toStoredEvents(batch));
           for (const listener of this.listeners) listener(batch);
         },
-        (error: unknown) => this.options.logger.error("publishing a batch failed", { source, count: metrics.length, err: error }),
+        (error: unknown) =>
+          this.options.logger.error("publishing a batch failed", {
+            source,
+            count: metrics.length,
+            err: error,
+          }),
       )
       .finally(() => {
         this.publishing -= metrics.length;
@@ -105,5 +117,8 @@ export class IngestPipeline {
 export function toStoredEvents(batch: Batch): StoredEvent[] {
   const cursor = parseCursor(batch.id);
   if (!cursor) throw new Error(`batch has a malformed cursor: ${batch.id}`);
-  return batch.metrics.map((metric, index) => ({ metric, position: positionKey({ ms: cursor.ms, seq: cursor.seq, index }) }));
+  return batch.metrics.map((metric, index) => ({
+    metric,
+    position: positionKey({ ms: cursor.ms, seq: cursor.seq, index }),
+  }));
 }

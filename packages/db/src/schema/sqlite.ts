@@ -108,7 +108,10 @@ export const anomalies = sqliteTable(
     direction: text("direction").notNull(),
     detectedAt: time("detected_at").notNull(),
   },
-  (t) => [index("anomalies_source_time_idx").on(t.source, t.detectedAt), index("anomalies_time_idx").on(t.detectedAt)],
+  (t) => [
+    index("anomalies_source_time_idx").on(t.source, t.detectedAt),
+    index("anomalies_time_idx").on(t.detectedAt),
+  ],
 );
 
 /** Days the nightly job has summarized: retention never deletes a day missing here. */

@@ -1,0 +1,44 @@
+// createApp(services): middleware, the error handler and route registration. No I/O at import.
+import { randomUUID } from "node:crypto";
+import { Hono } from "hono";
+import type { App, AppEnv } from "./app-types.ts";
+import { ApiError } from "./http/api-error.ts";
+import { registerHealth } from "./routes/health/health.ts";
+import { registerIngest } from "./routes/metrics/ingest.ts";
+import type { Services } from "./services.ts";
+
+export function createApp(services: Services): App {
+  const app = new Hono<AppEnv>();
+
+  app.use("*", async (c, next) => {
+    const requestId = c.req.header("x-request-id")?.slice(0, 64) || randomUUID();
+    c.set("services", services);
+    c.set("requestId", requestId);
+    c.header("X-Request-Id", requestId);
+    await next();
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
+      const body = {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details }),
+        },
+      };
+      return c.json(body, error.status);
+    }
+    services.logger.error("unhandled error", { requestId: c.get("requestId"), path: c.req.path, err: error });
+    return c.json({ error: { code: "internal", message: "internal server error" } }, 500);
+  });
+
+  app.notFound((c) =>
+    c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  registerHealth(app);
+  registerIngest(app);
+  return app;
+}

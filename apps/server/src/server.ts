@@ -1,0 +1,129 @@
+// Builds the services from the environment and serves them: the one place that wires storage,
+// the ingest pipeline and the HTTP server together. main.ts and tests both start servers here.
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { MetricStore, openDatabase } from "@scrapewatch/db";
+import { CursorClock, LocalBatchBus } from "@scrapewatch/hub";
+import { positionFromKey } from "@scrapewatch/protocol";
+import { createApp } from "./app.ts";
+import type { Env } from "./env.ts";
+import { Lifecycle } from "./lifecycle.ts";
+import type { Logger } from "./logger.ts";
+import { BatchWriter } from "./pipeline/batch-writer.ts";
+import { DeadLetterFile } from "./pipeline/dead-letter.ts";
+import { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
+import { SpillFile } from "./pipeline/spill-file.ts";
+import { accessTokens, type Services } from "./services.ts";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  lifecycle: Lifecycle;
+  /** Stops accepting, sends what is batched, writes what is queued, closes everything. */
+  shutdown(): Promise<void>;
+}
+
+const START_RETRY_MS = 1_000;
+const START_ATTEMPTS = 30;
+
+export async function startServer(env: Env, logger: Logger): Promise<RunningServer> {
+  const database = await openWithRetry(env.DATABASE_URL, logger);
+  const store = new MetricStore(database);
+  const lifecycle = new Lifecycle();
+
+  // Cursors continue after the newest stored one, so resume works across restarts.
+  const clock = new CursorClock();
+  const newest = await store.newestPosition();
+  if (newest) clock.observe(positionFromKey(newest));
+  const bus = new LocalBatchBus(clock);
+
+  const deadLetter = new DeadLetterFile(env.DEAD_LETTER_PATH);
+  const writer = new BatchWriter({
+    store,
+    dialect: database.dialect,
+    deadLetter,
+    logger,
+    flushIntervalMs: env.FLUSH_INTERVAL_MS,
+    flushBatchSize: env.FLUSH_BATCH_SIZE,
+  });
+  const spill = new SpillFile(env.SPILL_PATH);
+  const spilled = await spill.load();
+  if (spilled.length > 0) {
+    logger.info("writing events left unwritten by the previous run", { count: spilled.length });
+    writer.enqueue(spilled);
+    await spill.clear();
+  }
+  writer.start();
+
+  const pipeline = new IngestPipeline({
+    bus,
+    writer,
+    logger,
+    batchIntervalMs: env.BATCH_INTERVAL_MS,
+    maxBatchSize: env.MAX_BATCH_SIZE,
+    maxPending: env.MAX_PENDING,
+  });
+
+  const services: Services = {
+    env,
+    logger,
+    database,
+    store,
+    bus,
+    writer,
+    pipeline,
+    tokens: accessTokens(env),
+    startedAt: Date.now(),
+  };
+  const app = createApp(services);
+
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
+
+  lifecycle.onStop("ingest", () => {
+    server.close();
+  });
+  lifecycle.onStop("ingest", () => pipeline.close());
+  lifecycle.onStop("storage", async () => {
+    const left = await writer.drain(Date.now() + env.SHUTDOWN_TIMEOUT_MS);
+    if (left.length > 0) {
+      await spill.save(left);
+      logger.warn("database unavailable at shutdown; unwritten events kept for the next start", {
+        count: left.length,
+        path: env.SPILL_PATH,
+      });
+    }
+  });
+  lifecycle.onStop("final", async () => {
+    if ("closeAllConnections" in server) server.closeAllConnections();
+    await bus.close();
+    await database.close();
+  });
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    services,
+    lifecycle,
+    shutdown: () =>
+      lifecycle.stop((phase, error) => logger.error("shutdown step failed", { phase, err: error })),
+  };
+}
+
+async function openWithRetry(url: string, logger: Logger) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openDatabase(url);
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS) throw error;
+      logger.warn("database not reachable at start-up, retrying", { attempt, err: error });
+      await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+    }
+  }
+}
