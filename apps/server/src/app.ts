@@ -1,8 +1,10 @@
 // createApp(services): middleware, the error handler and route registration. No I/O at import.
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import type { App, AppEnv } from "./app-types.ts";
 import { ApiError } from "./http/api-error.ts";
+import { registerDashboard } from "./routes/dashboard/static.ts";
 import { registerHealth } from "./routes/health/health.ts";
 import { registerIngest } from "./routes/metrics/ingest.ts";
 import type { Services } from "./services.ts";
@@ -40,5 +42,7 @@ export function createApp(services: Services): App {
 
   registerHealth(app);
   registerIngest(app);
+  // Last: the SPA answers every path the API does not own (apps/dashboard/dist, built by turbo).
+  registerDashboard(app, fileURLToPath(new URL("../../dashboard/dist", import.meta.url)));
   return app;
 }

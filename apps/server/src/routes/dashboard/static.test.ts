@@ -14,8 +14,9 @@ const SCRIPT = `console.log(${JSON.stringify("x".repeat(4000))});`;
 function makeApp(root: string) {
   const app = new Hono<AppEnv>();
   app.get("/api/v1/sources", (c) => c.json({ items: [] }));
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
   registerDashboard(app, root);
+  // Registered after the dashboard on purpose: API routes must still win.
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no route" } }, 404));
   return app;
 }

@@ -1,10 +1,11 @@
 // Serves the built dashboard (apps/dashboard/dist) at `/`: hashed assets cached for a year,
 // index.html always revalidated, and every other non-API path answered with index.html so that
-// deep links into the SPA work. Register it after every API route.
+// deep links into the SPA work. API paths fall through to later routes, so the order of
+// registration does not matter; registering it last still saves a lookup per API request.
 import { readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve, sep } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Context } from "hono";
+import type { Context, Next } from "hono";
 import type { App } from "../../app-types.ts";
 
 const TYPES: Record<string, string> = {
@@ -39,9 +40,9 @@ export function registerDashboard(app: App, dir: string): void {
   const root = resolve(dir);
   const cache = new Map<string, CachedFile>();
 
-  const handler = (c: Context) => {
+  const handler = async (c: Context, next: Next) => {
     const path = c.req.path;
-    if (SERVER_PREFIXES.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p))) return c.notFound();
+    if (SERVER_PREFIXES.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p))) return next();
     const file = safeJoin(root, path);
     const asset = file ? load(cache, file) : null;
     if (asset && file && !file.endsWith(`${sep}index.html`)) {
@@ -49,7 +50,7 @@ export function registerDashboard(app: App, dir: string): void {
       return send(c, asset, extname(file), hashed ? IMMUTABLE : "public, max-age=3600");
     }
     // A missing file with an extension is a broken link, not a page: answer 404, not the SPA.
-    if (!asset && extname(path) !== "" && extname(path) !== ".html") return c.notFound();
+    if (!asset && extname(path) !== "" && extname(path) !== ".html") return next();
     const index = load(cache, join(root, "index.html"));
     if (!index) {
       return c.json(
