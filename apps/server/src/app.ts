@@ -43,6 +43,9 @@ export function createApp(services: Services): App {
   registerHealth(app);
   registerIngest(app);
   // Last: the SPA answers every path the API does not own (apps/dashboard/dist, built by turbo).
-  registerDashboard(app, fileURLToPath(new URL("../../dashboard/dist", import.meta.url)));
+  registerDashboard(
+    app,
+    services.env.DASHBOARD_DIR ?? fileURLToPath(new URL("../../dashboard/dist", import.meta.url)),
+  );
   return app;
 }
