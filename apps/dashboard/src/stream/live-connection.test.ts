@@ -178,13 +178,17 @@ describe("LiveConnection", () => {
     expect(conn.cursor).toBe("50-0");
   });
 
-  it("says offline when the browser is offline or the connection is stopped", () => {
-    const { conn, last } = harness();
+  it("says offline when the browser is offline, and reconnects at once from the cursor when back", () => {
+    const { conn, last, opened } = harness();
     conn.start();
-    last().events.open(null);
+    last().events.open("60-0");
     conn.setOnline(false);
     expect(conn.status.state).toBe("offline");
+    expect(opened[0]?.closed).toBe(true);
     conn.setOnline(true);
+    expect(opened).toHaveLength(2);
+    expect(last().options.lastEventId).toBe("60-0");
+    last().events.open("61-0");
     expect(conn.status.state).toBe("live");
     conn.stop();
     expect(conn.status.state).toBe("offline");

@@ -119,8 +119,19 @@ export class LiveConnection {
     this.notify();
   }
 
+  /**
+   * The browser's network went away or came back. A stream open across a network change may be a
+   * zombie, so going offline drops it and coming back reconnects at once, from the cursor.
+   */
   setOnline(online: boolean): void {
+    if (online === this.online) return;
     this.online = online;
+    if (!online) {
+      this.clearTimer();
+      this.transport?.close();
+      this.transport = null;
+      this.streaming = false;
+    }
     this.recomputeState();
     if (online) this.retryNow();
   }
