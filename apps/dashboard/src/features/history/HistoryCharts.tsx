@@ -1,7 +1,7 @@
 // Daily charts: success rate and items per day, and the worst p95 durations.
 import {
   Bar,
-  BarChart,
+  ComposedChart,
   CartesianGrid,
   Legend,
   Line,
@@ -61,7 +61,7 @@ export function HistoryCharts({ points }: { points: DayPoint[] }) {
         <div className="chart-body">
           {visible && (
             <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={points}>
+              <ComposedChart data={points}>
                 <CartesianGrid stroke="var(--grid)" vertical={false} />
                 <XAxis dataKey="date" stroke="var(--muted)" fontSize={11} />
                 <YAxis yAxisId="items" stroke="var(--muted)" fontSize={11} width={48} />
@@ -83,14 +83,17 @@ export function HistoryCharts({ points }: { points: DayPoint[] }) {
                   fill="var(--c3)"
                   isAnimationActive={false}
                 />
-                <Bar
+                <Line
                   yAxisId="rate"
                   dataKey="successRate"
                   name="Success %"
-                  fill="var(--c1)"
+                  stroke="var(--c1)"
+                  strokeWidth={2}
+                  dot={false}
                   isAnimationActive={false}
+                  connectNulls
                 />
-              </BarChart>
+              </ComposedChart>
             </ResponsiveContainer>
           )}
         </div>

@@ -4,7 +4,7 @@ import { count, ms, percent } from "../../hooks/format.ts";
 
 export function SummaryTable({ rows }: { rows: readonly DailySummary[] }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap scroll">
       <table className="table" data-testid="daily-summaries">
         <thead>
           <tr>

@@ -2,6 +2,7 @@
 import type { SourceOverview } from "../../api/shapes.ts";
 import { ago, count, ms, percent } from "../../hooks/format.ts";
 import { useLive } from "../../hooks/live-context.ts";
+import { Sparkline } from "./Sparkline.tsx";
 
 interface Props {
   source: string;
@@ -20,26 +21,44 @@ export function SourceCard({ source, server, now, onOpen }: Props) {
   const errors = hasLive ? figures.errors : (server?.errors ?? null);
   const lastSeen = live?.lastSeen ?? server?.lastSeen ?? null;
   const health = healthOf(successRate);
+  const scheduler = live
+    ? live.lastSchedulerMs !== null && live.lastNavigationMs === null && live.lastScrapeMs === null
+    : (server?.schedulerRuns ?? 0) > 0 && !server?.navigations && !server?.scrapes;
+  const trend = live ? store.series(source, 5 * 60_000).map((p) => p.navigationMs ?? p.scrapeMs) : [];
   return (
     <article className={`card health-${health}`} data-testid={`source-card-${source}`}>
       <button type="button" className="card-head" onClick={onOpen} title={`Open ${source}`}>
         <span className={`health-dot health-${health}`} aria-hidden="true" />
         <h3 className="mono">{source}</h3>
+        <Sparkline values={trend} label={`${source} durations, last 5 minutes`} />
         <span className="muted small" title={typeof lastSeen === "string" ? lastSeen : undefined}>
           {ago(lastSeen, now)}
         </span>
       </button>
       <dl className="figures">
-        <Figure
-          label="Navigation"
-          value={ms(live?.lastNavigationMs ?? server?.p50NavigationMs)}
-          hint={live?.lastNavigationMs != null ? "last" : "p50, 1 h"}
-        />
-        <Figure
-          label="Scrape"
-          value={ms(live?.lastScrapeMs ?? server?.p50ScrapeMs)}
-          hint={live?.lastScrapeMs != null ? "last" : "p50, 1 h"}
-        />
+        {scheduler ? (
+          <>
+            <Figure label="Last run" value={ms(live?.lastSchedulerMs)} hint="duration" />
+            <Figure
+              label="Runs"
+              value={count(live?.received ?? server?.schedulerRuns)}
+              hint={live ? "since opened" : "1 h"}
+            />
+          </>
+        ) : (
+          <>
+            <Figure
+              label="Navigation"
+              value={ms(live?.lastNavigationMs ?? server?.p50NavigationMs)}
+              hint={live?.lastNavigationMs != null ? "last" : "p50, 1 h"}
+            />
+            <Figure
+              label="Scrape"
+              value={ms(live?.lastScrapeMs ?? server?.p50ScrapeMs)}
+              hint={live?.lastScrapeMs != null ? "last" : "p50, 1 h"}
+            />
+          </>
+        )}
         <Figure label="Success" value={percent(successRate)} hint={hasLive ? "5 min" : "1 h"} />
         <Figure label="Items / min" value={count(itemsPerMinute, 1)} hint={hasLive ? "5 min" : "1 h"} />
         <Figure

@@ -1,7 +1,7 @@
 // One live line chart. Rendered only while on screen; no animation, so a stream never queues
 // transitions; the series is already capped upstream.
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { clock } from "../../hooks/format.ts";
+import { clock, clockShort } from "../../hooks/format.ts";
 import { useInView } from "../../hooks/useInView.ts";
 import type { ChartPoint } from "../../stream/live-store.ts";
 
@@ -34,7 +34,7 @@ export function LiveChart({ title, unit, data, series }: Props) {
                 dataKey="t"
                 type="number"
                 domain={["dataMin", "dataMax"]}
-                tickFormatter={clock}
+                tickFormatter={clockShort}
                 stroke="var(--muted)"
                 fontSize={11}
                 minTickGap={48}
