@@ -2,10 +2,12 @@
 // overview and then on the live charts, measuring frame intervals (requestAnimationFrame) and
 // long tasks (PerformanceObserver 'longtask'). Starts its own built server on a free port.
 //   node bench/dashboard/render-load.mjs [--seconds 20] [--sources 20] [--rate 10]
+//   [--url http://host:port]  measure a server already running (and loaded by someone else with
+//   --no-load) instead of starting one.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
@@ -156,7 +158,8 @@ async function measure(page, seconds) {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "scrapewatch-bench-dashboard-"));
-  const { child, url } = await startServer(await freePort(), dir);
+  const own = args.url ? null : await startServer(await freePort(), dir);
+  const url = args.url ?? own?.url;
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
@@ -167,7 +170,7 @@ async function main() {
       "--disable-sync",
     ],
   });
-  const load = startLoad(url);
+  const load = "no-load" in args ? { stop() {}, counts: () => ({ sent: 0, failed: 0 }) } : startLoad(url);
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(PROBE);
@@ -185,19 +188,25 @@ async function main() {
       eventsPerSecondPerSource: RATE,
       secondsPerView: SECONDS,
       badgeAtEnd: delivered,
+      // Other work on the machine skews frame times: recorded so that a reader can judge.
+      machine: { cpus: cpus().length, loadAverage1m: Math.round(loadavg()[0] * 100) / 100 },
       load: load.counts(),
       initialJs: initialJs(),
       overview,
       charts,
     };
     console.log(JSON.stringify(result, null, 2));
-    mkdirSync(join(REPO, "bench/results"), { recursive: true });
-    writeFileSync(join(REPO, "bench/results/dashboard.json"), JSON.stringify(result, null, 2));
+    if (own) {
+      mkdirSync(join(REPO, "bench/results"), { recursive: true });
+      writeFileSync(join(REPO, "bench/results/dashboard.json"), JSON.stringify(result, null, 2));
+    }
   } finally {
     load.stop();
     await browser.close();
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
+    if (own) {
+      own.child.kill("SIGTERM");
+      await new Promise((resolve) => own.child.once("exit", resolve));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }

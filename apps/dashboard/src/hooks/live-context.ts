@@ -1,5 +1,5 @@
 // The one live connection and store of the page, shared through React context.
-import { createContext, useContext, useSyncExternalStore } from "react";
+import { createContext, useCallback, useContext, useSyncExternalStore } from "react";
 import type { LinkStatus, LiveConnection } from "../stream/live-connection.ts";
 import type { LiveStore } from "../stream/live-store.ts";
 import type { SourceSelection, TransportKind } from "../stream/types.ts";
@@ -29,8 +29,34 @@ export function useLinkStatus(): LinkStatus {
   );
 }
 
-/** Re-renders the caller at most once per animation frame while data streams in. */
-export function useLiveVersion(): number {
+/**
+ * Re-renders the caller when live data changed: at most once per animation frame, or, with
+ * `throttleMs`, at most that often (charts of 5-second buckets gain nothing from 60 renders/s).
+ */
+export function useLiveVersion(throttleMs = 0): number {
   const { store } = useLive();
-  return useSyncExternalStore(store.subscribe, store.getVersion);
+  const subscribe = useCallback(
+    (listener: () => void) => {
+      if (throttleMs <= 0) return store.subscribe(listener);
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let last = 0;
+      const stop = store.subscribe(() => {
+        if (timer !== null) return;
+        timer = setTimeout(
+          () => {
+            timer = null;
+            last = Date.now();
+            listener();
+          },
+          Math.max(0, last + throttleMs - Date.now()),
+        );
+      });
+      return () => {
+        stop();
+        if (timer !== null) clearTimeout(timer);
+      };
+    },
+    [store, throttleMs],
+  );
+  return useSyncExternalStore(subscribe, store.getVersion);
 }

@@ -11,7 +11,8 @@ export function useKnownSources(): {
   loading: boolean;
 } {
   const { store } = useLive();
-  const version = useLiveVersion();
+  // A new source shows up within a second; re-rendering pickers every frame would buy nothing.
+  const version = useLiveVersion(1000);
   const query = useQuery(sourcesQuery());
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the store's change signal
   const liveNames = useMemo(() => store.sources().join("\n"), [store, version]);

@@ -5,10 +5,13 @@ import { useKnownSources } from "../../hooks/useKnownSources.ts";
 import { useNow } from "../../hooks/useNow.ts";
 import { SourceCard } from "./SourceCard.tsx";
 
+/** Cards follow the stream closely, but not at 60 renders a second. */
+const CARD_REFRESH_MS = 250;
+
 export function Overview({ onOpen }: { onOpen(source: string): void }) {
-  const { selection } = useLive();
+  const { selection, store } = useLive();
   const { names, overview, loading } = useKnownSources();
-  useLiveVersion();
+  useLiveVersion(CARD_REFRESH_MS);
   const now = useNow();
   const shown = names.filter((name) => selection === null || selection.includes(name));
   if (shown.length === 0) {
@@ -33,9 +36,10 @@ export function Overview({ onOpen }: { onOpen(source: string): void }) {
         <SourceCard
           key={name}
           source={name}
+          stamp={store.get(name)?.received ?? 0}
           server={overview.get(name)}
           now={now}
-          onOpen={() => onOpen(name)}
+          onOpen={onOpen}
         />
       ))}
     </section>

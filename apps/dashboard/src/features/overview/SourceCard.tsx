@@ -1,4 +1,5 @@
 // One source at a glance: health, latest durations, success rate, throughput, errors.
+import { memo } from "react";
 import type { SourceOverview } from "../../api/shapes.ts";
 import { ago, count, ms, percent } from "../../hooks/format.ts";
 import { useLive } from "../../hooks/live-context.ts";
@@ -6,12 +7,14 @@ import { Sparkline } from "./Sparkline.tsx";
 
 interface Props {
   source: string;
+  /** Events received for this source: the card re-renders only when it changes (or the clock). */
+  stamp: number;
   server: SourceOverview | undefined;
   now: number;
-  onOpen(): void;
+  onOpen(source: string): void;
 }
 
-export function SourceCard({ source, server, now, onOpen }: Props) {
+export const SourceCard = memo(function SourceCard({ source, server, now, onOpen }: Props) {
   const { store } = useLive();
   const live = store.get(source);
   const figures = store.figures(source);
@@ -27,7 +30,7 @@ export function SourceCard({ source, server, now, onOpen }: Props) {
   const trend = live ? store.series(source, 5 * 60_000).map((p) => p.navigationMs ?? p.scrapeMs) : [];
   return (
     <article className={`card health-${health}`} data-testid={`source-card-${source}`}>
-      <button type="button" className="card-head" onClick={onOpen} title={`Open ${source}`}>
+      <button type="button" className="card-head" onClick={() => onOpen(source)} title={`Open ${source}`}>
         <span className={`health-dot health-${health}`} aria-hidden="true" />
         <h3 className="mono">{source}</h3>
         <Sparkline values={trend} label={`${source} durations, last 5 minutes`} />
@@ -76,7 +79,7 @@ export function SourceCard({ source, server, now, onOpen }: Props) {
       </dl>
     </article>
   );
-}
+});
 
 function Figure(props: {
   label: string;

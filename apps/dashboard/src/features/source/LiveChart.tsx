@@ -1,5 +1,6 @@
 // One live line chart. Rendered only while on screen; no animation, so a stream never queues
 // transitions; the series is already capped upstream.
+import { memo } from "react";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { clock, clockShort } from "../../hooks/format.ts";
 import { useInView } from "../../hooks/useInView.ts";
@@ -18,7 +19,7 @@ interface Props {
   series: SeriesSpec[];
 }
 
-export function LiveChart({ title, unit, data, series }: Props) {
+export const LiveChart = memo(function LiveChart({ title, unit, data, series }: Props) {
   const [ref, visible] = useInView<HTMLDivElement>();
   return (
     <figure className="chart" ref={ref}>
@@ -66,4 +67,4 @@ export function LiveChart({ title, unit, data, series }: Props) {
       </div>
     </figure>
   );
-}
+});

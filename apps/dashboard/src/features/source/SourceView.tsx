@@ -1,13 +1,21 @@
 // Source view: live charts of one watched source over 5, 15 or 60 minutes, and its recent errors.
 // Loaded lazily: recharts is not part of the first paint.
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useLive, useLiveVersion } from "../../hooks/live-context.ts";
 import { useKnownSources } from "../../hooks/useKnownSources.ts";
-import { useNow } from "../../hooks/useNow.ts";
-import { LiveChart } from "./LiveChart.tsx";
+import { useLiveSnapshot } from "../../hooks/useLiveSnapshot.ts";
+import { LiveChart, type SeriesSpec } from "./LiveChart.tsx";
 import { RecentErrors } from "./RecentErrors.tsx";
 
 const WINDOWS = [5, 15, 60] as const;
+/** Charts step by 5 s at the finest: redrawing them once a second is live enough. */
+const CHART_REFRESH_MS = 1000;
+
+/** Series specs are constants so that the memoized charts skip renders that change nothing. */
+const NAVIGATION: SeriesSpec[] = [{ key: "navigationMs", label: "Navigation", color: "var(--c1)" }];
+const SCRAPE: SeriesSpec[] = [{ key: "scrapeMs", label: "Scrape", color: "var(--c2)" }];
+const ITEMS: SeriesSpec[] = [{ key: "items", label: "Items", color: "var(--c3)" }];
+const RETRIES: SeriesSpec[] = [{ key: "retries", label: "Retries", color: "var(--c4)" }];
 
 export default function SourceView({
   source,
@@ -18,15 +26,14 @@ export default function SourceView({
 }) {
   const { store, selection } = useLive();
   const { names } = useKnownSources();
-  const version = useLiveVersion();
-  const now = useNow(5000);
+  useLiveVersion(CHART_REFRESH_MS);
   const [minutes, setMinutes] = useState<(typeof WINDOWS)[number]>(5);
   const watched = names.filter((n) => selection === null || selection.includes(n));
   const current = source ?? watched[0] ?? null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: version and now are the change signals of the store
-  const data = useMemo(
+  const data = useLiveSnapshot(
     () => (current ? store.series(current, minutes * 60_000) : []),
-    [store, current, minutes, version, now],
+    CHART_REFRESH_MS,
+    [current, minutes],
   );
   const live = current ? store.get(current) : undefined;
 
@@ -64,30 +71,10 @@ export default function SourceView({
             <p className="notice">Not watching {current}: tick it on the left to stream it.</p>
           )}
           <div className="chart-grid">
-            <LiveChart
-              title="Navigation duration"
-              unit="ms, average"
-              data={data}
-              series={[{ key: "navigationMs", label: "Navigation", color: "var(--c1)" }]}
-            />
-            <LiveChart
-              title="Scrape duration"
-              unit="ms, average"
-              data={data}
-              series={[{ key: "scrapeMs", label: "Scrape", color: "var(--c2)" }]}
-            />
-            <LiveChart
-              title="Items extracted"
-              unit="per step"
-              data={data}
-              series={[{ key: "items", label: "Items", color: "var(--c3)" }]}
-            />
-            <LiveChart
-              title="Retries"
-              unit="per step"
-              data={data}
-              series={[{ key: "retries", label: "Retries", color: "var(--c4)" }]}
-            />
+            <LiveChart title="Navigation duration" unit="ms, average" data={data} series={NAVIGATION} />
+            <LiveChart title="Scrape duration" unit="ms, average" data={data} series={SCRAPE} />
+            <LiveChart title="Items extracted" unit="per step" data={data} series={ITEMS} />
+            <LiveChart title="Retries" unit="per step" data={data} series={RETRIES} />
           </div>
           <h3 className="section-title">Recent errors</h3>
           <RecentErrors errors={live?.errors ?? []} />
