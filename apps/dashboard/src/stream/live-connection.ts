@@ -113,9 +113,8 @@ export class LiveConnection {
 
   setSources(sources: SourceSelection): void {
     this.sources = sources;
-    if (this.transport && this.streaming) {
-      this.transport.resubscribe(sources, this.gate.cursor);
-    }
+    // Also while a transport is still connecting: it must not open on the old selection.
+    this.transport?.resubscribe(sources, this.gate.cursor);
     this.notify();
   }
 
