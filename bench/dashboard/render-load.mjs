@@ -143,17 +143,32 @@ function summarize(frames, longTasks) {
   };
 }
 
+/** Main-thread time spent working (not idle) per second, from a CPU profile of the renderer. */
+function busyMsPerSecond(profile, seconds) {
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
+  let busyUs = 0;
+  profile.samples.forEach((id, i) => {
+    if (!idle.has(id)) busyUs += profile.timeDeltas[i] ?? 0;
+  });
+  return Math.round(busyUs / 1000 / seconds);
+}
+
 async function measure(page, seconds) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
   await page.evaluate(() => {
     window.__probe.frames.length = 0;
     window.__probe.longTasks.length = 0;
   });
+  await cdp.send("Profiler.start");
   await page.waitForTimeout(seconds * 1000);
+  const { profile } = await cdp.send("Profiler.stop");
+  await cdp.detach();
   const { frames, longTasks } = await page.evaluate(() => ({
     frames: window.__probe.frames.slice(1),
     longTasks: window.__probe.longTasks.slice(),
   }));
-  return summarize(frames, longTasks);
+  return { ...summarize(frames, longTasks), mainThreadBusyMsPerSecond: busyMsPerSecond(profile, seconds) };
 }
 
 async function main() {
