@@ -13,6 +13,7 @@ import { BatchWriter } from "./pipeline/batch-writer.ts";
 import { DeadLetterFile } from "./pipeline/dead-letter.ts";
 import { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
 import { SpillFile } from "./pipeline/spill-file.ts";
+import { RedisBatchBus } from "./scaleout/redis-batch-bus.ts";
 import { accessTokens, type Services } from "./services.ts";
 
 export interface RunningServer {
@@ -36,7 +37,9 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   const clock = new CursorClock();
   const newest = await store.newestPosition();
   if (newest) clock.observe(positionFromKey(newest));
-  const bus = new LocalBatchBus(clock);
+  const bus = env.REDIS_URL
+    ? await RedisBatchBus.connect({ url: env.REDIS_URL, stream: env.REDIS_STREAM, logger, clock })
+    : new LocalBatchBus(clock);
 
   const deadLetter = new DeadLetterFile(env.DEAD_LETTER_PATH);
   const writer = new BatchWriter({
