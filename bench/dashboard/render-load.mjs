@@ -1,66 +1,24 @@
 // Dashboard smoothness under load: 20 sources × 10 events/s streamed into a real browser, on the
 // overview and then on the live charts, measuring frame intervals (requestAnimationFrame) and
 // long tasks (PerformanceObserver 'longtask'). Starts its own built server on a free port.
-//   node bench/dashboard/render-load.mjs [--seconds 20] [--sources 20] [--rate 10]
-//   [--url http://host:port]  measure a server already running (and loaded by someone else with
-//   --no-load) instead of starting one.
-import { spawn } from "node:child_process";
+//   node bench/dashboard/render-load.mjs [--seconds=20] [--sources=20] [--rate=10]
+//   [--url=http://host:port]  measure a server already running instead of starting one
+//   [--no-load]               do not post events (someone else does)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
+import { startServer } from "../lib/server-process.mjs";
+import { parseArgs } from "../lib/stats.mjs";
 import { initialJs } from "./bundle-size.mjs";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const args = Object.fromEntries(
-  process.argv.slice(2).flatMap((arg, i, all) => (arg.startsWith("--") ? [[arg.slice(2), all[i + 1]]] : [])),
-);
-const SECONDS = Number(args.seconds ?? 20);
-const SOURCES = Number(args.sources ?? 20);
-const RATE = Number(args.rate ?? 10); // events per second per source
 const TICK_MS = 100;
 
-async function freePort() {
-  const server = createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startServer(port, dir) {
-  const child = spawn(process.execPath, [join(REPO, "apps/server/dist/main.js")], {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: `file:${join(dir, "bench.db")}`,
-      DEAD_LETTER_PATH: join(dir, "dead-letter.ndjson"),
-      SPILL_PATH: join(dir, "unwritten.ndjson"),
-      DEMO: "0",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i += 1) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url };
-    } catch {
-      // not yet listening
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill("SIGTERM");
-  throw new Error("server did not start");
-}
-
-/** Posts RATE events per second for each source, in one request every TICK_MS. */
-function startLoad(url) {
-  const perTick = (RATE * TICK_MS) / 1000;
+/** Posts `rate` events per second for each source, in one request every TICK_MS. */
+function startLoad(url, sourceCount, rate) {
+  const perTick = (rate * TICK_MS) / 1000;
   let sent = 0;
   let failed = 0;
   let carry = 0;
@@ -69,7 +27,7 @@ function startLoad(url) {
     const n = Math.floor(carry);
     carry -= n;
     const metrics = [];
-    for (let s = 0; s < SOURCES; s += 1) {
+    for (let s = 0; s < sourceCount; s += 1) {
       for (let k = 0; k < n; k += 1) {
         const source = `bench-${String(s).padStart(2, "0")}`;
         const nav = (sent + k) % 2 === 0;
@@ -171,10 +129,23 @@ async function measure(page, seconds) {
   return { ...summarize(frames, longTasks), mainThreadBusyMsPerSecond: busyMsPerSecond(profile, seconds) };
 }
 
-async function main() {
+/** Loads a server with `sources` × `rate` events/s and measures the page on both views. */
+export async function measureDashboard({
+  seconds = 20,
+  sources = 20,
+  rate = 10,
+  url: given,
+  load = true,
+} = {}) {
   const dir = mkdtempSync(join(tmpdir(), "scrapewatch-bench-dashboard-"));
-  const own = args.url ? null : await startServer(await freePort(), dir);
-  const url = args.url ?? own?.url;
+  const own = given
+    ? null
+    : await startServer({
+        DATABASE_URL: `file:${join(dir, "bench.db")}`,
+        DEAD_LETTER_PATH: join(dir, "dead-letter.ndjson"),
+        SPILL_PATH: join(dir, "unwritten.ndjson"),
+      });
+  const url = given ?? own?.url;
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
@@ -185,45 +156,51 @@ async function main() {
       "--disable-sync",
     ],
   });
-  const load = "no-load" in args ? { stop() {}, counts: () => ({ sent: 0, failed: 0 }) } : startLoad(url);
+  const traffic = load
+    ? startLoad(url, sources, rate)
+    : { stop() {}, counts: () => ({ sent: 0, failed: 0 }) };
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(PROBE);
     await page.goto(url);
     await page.getByTestId("connection-badge").filter({ hasText: "Live · SSE" }).waitFor({ timeout: 30_000 });
-    await page.getByTestId("source-card-bench-19").waitFor({ timeout: 30_000 });
-    const overview = await measure(page, SECONDS);
+    const last = `bench-${String(sources - 1).padStart(2, "0")}`;
+    await page.getByTestId(`source-card-${last}`).waitFor({ timeout: 30_000 });
+    const overview = await measure(page, seconds);
     await page.getByTestId("source-card-bench-00").getByRole("button").first().click();
     await page.locator(".recharts-surface").first().waitFor();
-    const charts = await measure(page, SECONDS);
-    const delivered = await page.getByTestId("connection-badge").textContent();
-    const result = {
+    const charts = await measure(page, seconds);
+    return {
       date: new Date().toISOString(),
-      sources: SOURCES,
-      eventsPerSecondPerSource: RATE,
-      secondsPerView: SECONDS,
-      badgeAtEnd: delivered,
+      sources,
+      eventsPerSecondPerSource: rate,
+      secondsPerView: seconds,
+      badgeAtEnd: await page.getByTestId("connection-badge").textContent(),
       // Other work on the machine skews frame times: recorded so that a reader can judge.
       machine: { cpus: cpus().length, loadAverage1m: Math.round(loadavg()[0] * 100) / 100 },
-      load: load.counts(),
+      load: traffic.counts(),
       initialJs: initialJs(),
       overview,
       charts,
     };
-    console.log(JSON.stringify(result, null, 2));
-    if (own) {
-      mkdirSync(join(REPO, "bench/results"), { recursive: true });
-      writeFileSync(join(REPO, "bench/results/dashboard.json"), JSON.stringify(result, null, 2));
-    }
   } finally {
-    load.stop();
+    traffic.stop();
     await browser.close();
-    if (own) {
-      own.child.kill("SIGTERM");
-      await new Promise((resolve) => own.child.once("exit", resolve));
-    }
+    await own?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = parseArgs();
+  const result = await measureDashboard({
+    seconds: Number(args.seconds ?? 20),
+    sources: Number(args.sources ?? 20),
+    rate: Number(args.rate ?? 10),
+    url: args.url,
+    load: !process.argv.includes("--no-load"),
+  });
+  console.log(JSON.stringify(result, null, 2));
+  mkdirSync(join(REPO, "bench/results"), { recursive: true });
+  writeFileSync(join(REPO, "bench/results/dashboard.json"), JSON.stringify(result, null, 2));
+}
