@@ -7,7 +7,10 @@ import { ApiError } from "./http/api-error.ts";
 import { registerDashboard } from "./routes/dashboard/static.ts";
 import { registerHealth } from "./routes/health/health.ts";
 import { registerIngest } from "./routes/metrics/ingest.ts";
+import { registerStats } from "./routes/stats/stats.ts";
 import type { Services } from "./services.ts";
+import { registerSse } from "./stream/sse.ts";
+import { registerWs } from "./stream/ws.ts";
 
 export function createApp(services: Services): App {
   const app = new Hono<AppEnv>();
@@ -42,6 +45,9 @@ export function createApp(services: Services): App {
 
   registerHealth(app);
   registerIngest(app);
+  registerSse(app, services.streams);
+  registerWs(app, services.streams);
+  registerStats(app);
   // Last: the SPA answers every path the API does not own (apps/dashboard/dist, built by turbo).
   registerDashboard(
     app,

@@ -15,6 +15,9 @@ import { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
 import { SpillFile } from "./pipeline/spill-file.ts";
 import { RedisBatchBus } from "./scaleout/redis-batch-bus.ts";
 import { accessTokens, type Services } from "./services.ts";
+import { startSseHeartbeat } from "./stream/sse.ts";
+import { Streams } from "./stream/streams.ts";
+import { createWebSocketServer, startWsHeartbeat } from "./stream/ws.ts";
 
 export interface RunningServer {
   url: string;
@@ -27,6 +30,7 @@ export interface RunningServer {
 
 const START_RETRY_MS = 1_000;
 const START_ATTEMPTS = 30;
+const WS_CLOSE_GRACE_MS = 1_000;
 
 export async function startServer(env: Env, logger: Logger): Promise<RunningServer> {
   const database = await openWithRetry(env.DATABASE_URL, logger);
@@ -37,9 +41,17 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   const clock = new CursorClock();
   const newest = await store.newestPosition();
   if (newest) clock.observe(positionFromKey(newest));
+  const spill = new SpillFile(env.SPILL_PATH);
+  const spilled = await spill.load();
+  // Events spilled by the last run carry cursors too: never hand theirs out again.
+  for (const event of spilled) clock.observe(positionFromKey(event.position));
+  // With Redis the stream assigns cursors (the same on every instance); connect observes its newest.
   const bus = env.REDIS_URL
     ? await RedisBatchBus.connect({ url: env.REDIS_URL, stream: env.REDIS_STREAM, logger, clock })
     : new LocalBatchBus(clock);
+  const started = clock.current;
+  const startAfter = started.ms === 0 && started.seq === 0 ? null : started;
+  const streams = new Streams({ env, bus, store, logger, startAfter });
 
   const deadLetter = new DeadLetterFile(env.DEAD_LETTER_PATH);
   const writer = new BatchWriter({
@@ -49,9 +61,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     logger,
     flushIntervalMs: env.FLUSH_INTERVAL_MS,
     flushBatchSize: env.FLUSH_BATCH_SIZE,
+    onStoredThrough: (position) => streams.markStored(positionFromKey(position)),
   });
-  const spill = new SpillFile(env.SPILL_PATH);
-  const spilled = await spill.load();
   if (spilled.length > 0) {
     logger.info("writing events left unwritten by the previous run", { count: spilled.length });
     writer.enqueue(spilled);
@@ -76,12 +87,18 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     bus,
     writer,
     pipeline,
+    streams,
     tokens: accessTokens(env),
     startedAt: Date.now(),
   };
   const app = createApp(services);
 
-  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST });
+  const wss = createWebSocketServer();
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, websocket: { server: wss } });
+  const stopHeartbeats = [
+    startSseHeartbeat(streams, env.SSE_HEARTBEAT_MS),
+    startWsHeartbeat(streams, env.HEARTBEAT_INTERVAL_MS),
+  ];
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
@@ -93,6 +110,12 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     server.close();
   });
   lifecycle.onStop("ingest", () => pipeline.close());
+  // After "ingest" sealed and published everything: what is due is written, then clients close.
+  lifecycle.onStop("streams", async () => {
+    for (const stop of stopHeartbeats) stop();
+    await streams.close();
+    await closeWebSockets(wss);
+  });
   lifecycle.onStop("storage", async () => {
     const left = await writer.drain(Date.now() + env.SHUTDOWN_TIMEOUT_MS);
     if (left.length > 0) {
@@ -117,6 +140,16 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     shutdown: () =>
       lifecycle.stop((phase, error) => logger.error("shutdown step failed", { phase, err: error })),
   };
+}
+
+/** Waits briefly for WebSocket close handshakes, then cuts whoever has not answered. */
+async function closeWebSockets(wss: ReturnType<typeof createWebSocketServer>): Promise<void> {
+  const deadline = Date.now() + WS_CLOSE_GRACE_MS;
+  while (wss.clients.size > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  for (const socket of wss.clients) socket.terminate();
+  wss.close();
 }
 
 async function openWithRetry(url: string, logger: Logger) {

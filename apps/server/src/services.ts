@@ -7,6 +7,7 @@ import { TokenSet } from "./http/auth.ts";
 import type { Logger } from "./logger.ts";
 import type { BatchWriter } from "./pipeline/batch-writer.ts";
 import type { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
+import type { Streams } from "./stream/streams.ts";
 
 export interface AccessTokens {
   ingest: TokenSet;
@@ -22,6 +23,8 @@ export interface Services {
   bus: BatchBus;
   writer: BatchWriter;
   pipeline: IngestPipeline;
+  /** SSE/WebSocket streaming: fan-out, replay buffer, connections and their counters (stats). */
+  streams: Streams;
   tokens: AccessTokens;
   startedAt: number;
 }

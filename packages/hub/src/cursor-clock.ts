@@ -12,6 +12,11 @@ export class CursorClock {
     this.last = start;
   }
 
+  /** The newest cursor handed out or observed. */
+  get current(): BatchCursor {
+    return this.last;
+  }
+
   next(): BatchCursor {
     const ms = this.now();
     this.last = ms > this.last.ms ? { ms, seq: 0 } : { ms: this.last.ms, seq: this.last.seq + 1 };

@@ -17,6 +17,8 @@ export interface BatchWriterOptions {
   maxRowsPerFlush?: number;
   /** Called after rows are stored, with the write lag of the oldest (ms since it was queued). */
   onWritten?(count: number, lagMs: number): void;
+  /** Called after a flush with the position key of the newest row handled (stored or refused). */
+  onStoredThrough?(position: string): void;
 }
 
 interface QueuedChunk {
@@ -130,6 +132,8 @@ export class BatchWriter {
     this.lastError = null;
     const oldest = taken[0]?.queuedAt ?? Date.now();
     this.options.onWritten?.(rows, Date.now() - oldest);
+    const newest = taken[taken.length - 1]?.events.at(-1)?.position;
+    if (newest !== undefined) this.options.onStoredThrough?.(newest);
   }
 
   /** Throws only when the database is unreachable; refused rows go to the dead-letter file. */

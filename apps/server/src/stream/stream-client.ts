@@ -1,0 +1,139 @@
+// One streaming connection, whatever its transport: its subscription, its position in the
+// cursor space, and the slow-consumer policy. While a resume replays older batches, live
+// batches wait in a bounded backlog and are sent afterwards, skipping any already replayed.
+import { randomUUID } from "node:crypto";
+import type { FrameEncoder, Subscriber } from "@scrapewatch/hub";
+import {
+  type Anomaly,
+  type Batch,
+  compareCursors,
+  formatCursor,
+  type Position,
+  parseCursor,
+} from "@scrapewatch/protocol";
+
+export type Transport = "sse" | "websocket";
+
+export interface StreamClientOptions {
+  /** Bytes a connection may have waiting to be sent; past it the connection is dropped. */
+  maxBufferBytes: number;
+  /** Called once when the connection is dropped for not reading. */
+  onSlow(client: StreamClient): void;
+}
+
+export class ClientGone extends Error {}
+
+export abstract class StreamClient implements Subscriber<Buffer> {
+  abstract readonly transport: Transport;
+  readonly id = randomUUID();
+  readonly connectedAt = new Date();
+  /** null: every source. */
+  sources: Set<string> | null = null;
+  /** The newest position sent on this connection since its last resume. */
+  lastCursor: Position | null = null;
+  /** Events sent. */
+  delivered = 0;
+  closed = false;
+  private backlog: { batch: Batch; frame: Buffer }[] | null = null;
+  private backlogBytes = 0;
+
+  constructor(
+    readonly encoder: FrameEncoder<Buffer>,
+    private readonly options: StreamClientOptions,
+  ) {}
+
+  /** Bytes written but not yet taken by the peer's socket. */
+  protected abstract get buffered(): number;
+  protected abstract write(frame: Buffer): void;
+  /** Resolves once the buffer has drained; rejects with ClientGone when the connection ends. */
+  protected abstract drained(): Promise<void>;
+  /** Destroys the connection now (slow consumer). */
+  protected abstract terminate(): void;
+  /** Ends the connection politely after what is written (shutdown). */
+  abstract end(): void;
+
+  get cursor(): string | null {
+    return this.lastCursor ? formatCursor(this.lastCursor) : null;
+  }
+
+  wants(source: string): boolean {
+    return this.sources === null || this.sources.has(source);
+  }
+
+  deliverBatch(batch: Batch, frame: Buffer): void {
+    if (this.closed) return;
+    if (this.backlog) {
+      this.backlog.push({ batch, frame });
+      this.backlogBytes += frame.length;
+      if (this.backlogBytes > this.options.maxBufferBytes) this.dropAsSlow();
+      return;
+    }
+    this.sendBatch(batch, frame);
+  }
+
+  deliverAnomaly(_anomaly: Anomaly, frame: Buffer): void {
+    if (this.closed) return;
+    this.writeChecked(frame);
+  }
+
+  /** Writes a frame that is not a batch (heartbeat, control message), with the same policy. */
+  writeChecked(frame: Buffer): void {
+    if (this.closed) return;
+    this.write(frame);
+    if (this.buffered > this.options.maxBufferBytes) this.dropAsSlow();
+  }
+
+  /** From here until endReplay, live batches are held back. */
+  beginReplay(from: Position | null): void {
+    this.backlog ??= [];
+    this.lastCursor = from;
+  }
+
+  /** Sends one replayed batch, waiting for the peer when its buffer fills. */
+  async replay(batch: Batch): Promise<void> {
+    if (this.closed) throw new ClientGone();
+    this.sendBatch(batch, this.encoder.batch(batch));
+    if (this.closed) throw new ClientGone();
+    if (this.buffered > this.options.maxBufferBytes / 2) await this.drained();
+  }
+
+  /** Sends what arrived live during the replay, skipping what the replay already sent. */
+  endReplay(): void {
+    const backlog = this.backlog ?? [];
+    this.backlog = null;
+    this.backlogBytes = 0;
+    for (const { batch, frame } of backlog) {
+      if (this.closed) return;
+      this.sendBatch(batch, frame);
+    }
+  }
+
+  private sendBatch(batch: Batch, frame: Buffer): void {
+    const cursor = cursorOf(batch);
+    if (cursor && this.lastCursor && compareCursors(cursor, this.lastCursor) <= 0) return;
+    this.write(frame);
+    if (cursor) this.lastCursor = { ms: cursor.ms, seq: cursor.seq };
+    this.delivered += batch.count;
+    if (this.buffered > this.options.maxBufferBytes) this.dropAsSlow();
+  }
+
+  private dropAsSlow(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.backlog = null;
+    this.options.onSlow(this);
+    this.terminate();
+  }
+}
+
+// A broadcast hands the same batch to every client in turn: parse its cursor once, not per client.
+let cachedBatch: Batch | null = null;
+let cachedCursor: Position | null = null;
+
+function cursorOf(batch: Batch): Position | null {
+  if (batch !== cachedBatch) {
+    cachedBatch = batch;
+    cachedCursor = parseCursor(batch.id);
+  }
+  return cachedCursor;
+}

@@ -1,0 +1,196 @@
+// The streaming service behind SSE and WebSocket: every batch from the bus goes into the replay
+// buffer and out through the fan-out; connections are admitted (MAX_CLIENTS), resumed (memory,
+// then storage, then live without gap or duplicate), counted, and closed at shutdown.
+import type { MetricStore } from "@scrapewatch/db";
+import { type BatchBus, FanOut, ReplayBuffer } from "@scrapewatch/hub";
+import {
+  type Anomaly,
+  type BatchCursor,
+  formatCursor,
+  type Position,
+  parseCursor,
+} from "@scrapewatch/protocol";
+import type { Env } from "../env.ts";
+import type { Logger } from "../logger.ts";
+import { replayFromStorage } from "./storage-replay.ts";
+import { ClientGone, type StreamClient, type Transport } from "./stream-client.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Counters read by /api/v1/stats and the Prometheus /metrics route. */
+export interface StreamStats {
+  clients: Record<Transport, number>;
+  droppedSlowConsumers: number;
+  /** Resumes served from memory. */
+  resumeHits: number;
+  /** Resumes that had to read storage first. */
+  resumeMisses: number;
+  /** Resumes refused with `reset` (cursor malformed or older than what is kept). */
+  resumeResets: number;
+}
+
+export interface StreamsOptions {
+  env: Pick<Env, "MAX_CLIENTS" | "MAX_CLIENT_BUFFER_BYTES" | "REPLAY_BUFFER_SIZE" | "RETENTION_DAYS">;
+  bus: BatchBus;
+  store: MetricStore;
+  logger: Logger;
+  /** The newest cursor published before this instance started (its batches are in storage). */
+  startAfter: BatchCursor | null;
+}
+
+export type ResumeOutcome =
+  | { kind: "live" }
+  | { kind: "replayed"; from: "memory" | "storage" }
+  | { kind: "reset"; reason: string };
+
+export class Streams {
+  readonly fanout = new FanOut();
+  readonly replayBuffer: ReplayBuffer;
+  private readonly clients = new Set<StreamClient>();
+  private readonly counts: Record<Transport, number> = { sse: 0, websocket: 0 };
+  private readonly unsubscribe: () => void;
+  private forgottenBefore: Position | null = null;
+  private closing = false;
+  droppedSlowConsumers = 0;
+  resumeHits = 0;
+  resumeMisses = 0;
+  resumeResets = 0;
+
+  constructor(private readonly options: StreamsOptions) {
+    this.replayBuffer = new ReplayBuffer(options.env.REPLAY_BUFFER_SIZE, options.startAfter);
+    this.unsubscribe = options.bus.onBatch((batch) => {
+      this.replayBuffer.push(batch);
+      this.fanout.publishBatch(batch);
+    });
+  }
+
+  get stats(): StreamStats {
+    return {
+      clients: { ...this.counts },
+      droppedSlowConsumers: this.droppedSlowConsumers,
+      resumeHits: this.resumeHits,
+      resumeMisses: this.resumeMisses,
+      resumeResets: this.resumeResets,
+    };
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** The newest cursor published, for `connected` and `reset`. */
+  get newestCursor(): string | null {
+    const newest = this.replayBuffer.newest;
+    return newest ? formatCursor(newest) : null;
+  }
+
+  /** Whether another connection may join (MAX_CLIENTS counts both transports). */
+  hasRoom(): boolean {
+    return !this.closing && this.clients.size < this.options.env.MAX_CLIENTS;
+  }
+
+  /** The writer stored every batch up to this cursor: the buffer may let go of them. */
+  markStored(cursor: BatchCursor): void {
+    this.replayBuffer.markStored(cursor);
+  }
+
+  /** Retention deleted raw rows up to this position: older cursors get `reset`. */
+  forgetBefore(position: Position): void {
+    this.forgottenBefore = position;
+  }
+
+  publishAnomaly(anomaly: Anomaly): void {
+    this.fanout.publishAnomaly(anomaly);
+  }
+
+  /** Sets `onSlow` for a client's options: counts and forgets a dropped slow consumer. */
+  readonly onSlow = (client: StreamClient): void => {
+    this.droppedSlowConsumers += 1;
+    this.options.logger.warn("slow consumer dropped", { clientId: client.id, transport: client.transport });
+    this.detach(client);
+  };
+
+  attach(client: StreamClient): void {
+    this.clients.add(client);
+    this.counts[client.transport] += 1;
+  }
+
+  detach(client: StreamClient): void {
+    if (!this.clients.delete(client)) return;
+    this.counts[client.transport] -= 1;
+    this.fanout.remove(client);
+  }
+
+  /**
+   * Subscribes the client to its current sources, resuming after `lastEventId` when given.
+   * `sendReset` tells the client its cursor cannot be honoured (it then streams live).
+   */
+  async subscribe(
+    client: StreamClient,
+    lastEventId: string | undefined,
+    sendReset: (reason: string, cursor: string | null) => void,
+  ): Promise<ResumeOutcome> {
+    if (lastEventId === undefined || lastEventId === "") {
+      this.fanout.add(client);
+      return { kind: "live" };
+    }
+    const position = parseCursor(lastEventId);
+    const refusal = position ? this.refusal(position) : "malformed_cursor";
+    if (!position || refusal) {
+      this.resumeResets += 1;
+      const reason = refusal ?? "malformed_cursor";
+      client.beginReplay(this.replayBuffer.newest);
+      this.fanout.add(client);
+      sendReset(reason, this.newestCursor);
+      client.endReplay();
+      return { kind: "reset", reason };
+    }
+    // Joining the fan-out and planning the replay happen in the same tick: every batch is
+    // either in the plan or arrives live afterwards (held back until the replay is done).
+    client.beginReplay(position);
+    this.fanout.add(client);
+    const plan = this.replayBuffer.resume(position, (source) => client.wants(source));
+    try {
+      if (plan.from === "storage") {
+        this.resumeMisses += 1;
+        await replayFromStorage(this.options.store, client, position, plan.until);
+      } else this.resumeHits += 1;
+      for (const batch of plan.batches) await client.replay(batch);
+      client.endReplay();
+    } catch (error) {
+      if (!(error instanceof ClientGone)) {
+        this.options.logger.error("resume failed", { clientId: client.id, err: error });
+        client.end();
+      }
+    }
+    return { kind: "replayed", from: plan.from };
+  }
+
+  /** Closes every connection after what is already written (shutdown). */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.unsubscribe();
+    for (const client of [...this.clients]) {
+      client.end();
+      this.detach(client);
+    }
+  }
+
+  /** Clients of one transport (heartbeats). */
+  *each(transport: Transport): Generator<StreamClient> {
+    for (const client of this.clients) if (client.transport === transport) yield client;
+  }
+
+  private refusal(position: Position): string | null {
+    const oldestKeptMs = Date.now() - this.options.env.RETENTION_DAYS * DAY_MS;
+    if (position.ms < oldestKeptMs) return "cursor_expired";
+    const forgotten = this.forgottenBefore;
+    if (
+      forgotten &&
+      (position.ms < forgotten.ms || (position.ms === forgotten.ms && position.seq < forgotten.seq))
+    ) {
+      return "cursor_expired";
+    }
+    return null;
+  }
+}

@@ -1,0 +1,275 @@
+#!/usr/bin/env node
+// Fan-out benchmark (SPEC 13): N SSE + N WebSocket clients on one Scrapewatch instance, and the
+// same number of clients on two peers in the same run — a plain `ws` broadcast server that
+// stringifies per client, and a Socket.IO server. Clients live in separate load-generator
+// processes. Reports publish → receipt latency p50/p99, RSS per idle connection, and
+// deliveries per CPU second of the server process.
+//
+//   node bench/fanout/run.mjs [--quick] [--clients N] [--publishes P] [--rate R]
+//                             [--batch-size B] [--loadgens K] [--only scrapewatch,ws,socketio]
+//
+// Needs the built server (`npm run build`). One process may hold at most `ulimit -n` sockets.
+import { fork, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const args = parseArgs(process.argv.slice(2));
+const quick = args.quick === true;
+const clients = Number(args.clients ?? (quick ? 200 : 9_900));
+const publishes = Number(args.publishes ?? (quick ? 10 : 20));
+const rate = Number(args.rate ?? 2);
+const batchSize = Number(args["batch-size"] ?? 10);
+const loadgens = Number(args.loadgens ?? (quick ? 1 : 2));
+const only = String(args.only ?? "scrapewatch,ws,socketio").split(",");
+const CLK_TCK = 100;
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const key = argv[i].replace(/^--/, "");
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith("--")) out[key] = true;
+    else {
+      out[key] = value;
+      i++;
+    }
+  }
+  return out;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function rssBytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+async function waitHttp(url) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error(`not reachable: ${url}`);
+}
+
+async function startTarget(name) {
+  const port = await freePort();
+  if (name === "scrapewatch") {
+    const dir = mkdtempSync(join(tmpdir(), "sw-bench-fanout-"));
+    const child = spawn(process.execPath, [join(root, "apps/server/dist/main.js")], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATABASE_URL: `file:${join(dir, "bench.db")}`,
+        DEAD_LETTER_PATH: join(dir, "dead.ndjson"),
+        SPILL_PATH: join(dir, "spill.ndjson"),
+        BATCH_INTERVAL_MS: "0",
+        MAX_CLIENTS: "100000",
+        SSE_HEARTBEAT_MS: "600000",
+        HEARTBEAT_INTERVAL_MS: "600000",
+        LOG_LEVEL: "error",
+        DEMO: "0",
+      },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    await waitHttp(`http://127.0.0.1:${port}/healthz`);
+    return {
+      child,
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      publishUrl: `http://127.0.0.1:${port}/api/v1/metrics`,
+      kinds: [
+        ["sse", `http://127.0.0.1:${port}/api/v1/stream?sources=bench-0`],
+        ["ws", `ws://127.0.0.1:${port}/api/v1/ws?sources=bench-0`],
+      ],
+    };
+  }
+  const script = join(here, "peers", name === "ws" ? "ws-broadcast.mjs" : "socketio.mjs");
+  const child = fork(script, [], { env: { ...process.env, PORT: String(port) }, stdio: "inherit" });
+  await new Promise((resolve) => child.once("message", resolve));
+  const kind = name === "ws" ? "ws" : "sio";
+  const clientUrl = name === "ws" ? `ws://127.0.0.1:${port}/` : `http://127.0.0.1:${port}`;
+  return {
+    child,
+    cleanup: () => {},
+    publishUrl: `http://127.0.0.1:${port}/publish`,
+    kinds: [
+      [kind, clientUrl],
+      [kind, clientUrl],
+    ],
+  };
+}
+
+function startLoadgen(kind, url, count) {
+  const child = fork(join(here, "loadgen.mjs"), [JSON.stringify({ kind, url, count, concurrency: 50 })], {
+    stdio: "inherit",
+  });
+  const waiters = new Map();
+  child.on("message", (message) => waiters.get(message.type)?.(message));
+  const ask = (type, cmd) =>
+    new Promise((resolve) => {
+      waiters.set(type, resolve);
+      if (cmd) child.send({ cmd });
+    });
+  return { child, connected: ask("connected"), ask };
+}
+
+function percentile(hist, total, p) {
+  const want = Math.ceil(total * p);
+  let seen = 0;
+  for (const [bucket, count] of hist) {
+    seen += count;
+    if (seen >= want) return bucket;
+  }
+  return Number.NaN;
+}
+
+async function runTarget(name) {
+  const target = await startTarget(name);
+  const pid = target.child.pid;
+  await sleep(1000);
+  const rssBefore = rssBytes(pid);
+  const gens = [];
+  const connectStarted = Date.now();
+  for (const [kind, url] of target.kinds) {
+    const share = Math.floor(clients / loadgens);
+    for (let i = 0; i < loadgens; i++) {
+      const count = i === loadgens - 1 ? clients - share * (loadgens - 1) : share;
+      gens.push(startLoadgen(kind, url, count));
+    }
+  }
+  const connected = await Promise.all(gens.map((g) => g.connected));
+  const open = connected.reduce((n, m) => n + m.count, 0);
+  const connectErrors = connected.reduce((n, m) => n + m.errors, 0);
+  const connectSeconds = (Date.now() - connectStarted) / 1000;
+  await sleep(3000);
+  const rssIdle = rssBytes(pid);
+
+  const cpuStart = cpuSeconds(pid);
+  const started = Date.now();
+  for (let p = 0; p < publishes; p++) {
+    const t = Date.now();
+    const metrics = Array.from({ length: batchSize }, (_, i) => ({
+      type: "navigation",
+      source: "bench-0",
+      url: `https://bench.test/p?t=${t}&i=${i}`,
+      durationMs: 100 + i,
+      success: true,
+    }));
+    const response = await fetch(target.publishUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ metrics }),
+    });
+    if (response.status !== 202) throw new Error(`publish answered ${response.status}`);
+    await sleep(Math.max(0, started + ((p + 1) * 1000) / rate - Date.now()));
+  }
+  const expected = open * publishes;
+  const deadline = Date.now() + 60_000;
+  let received = 0;
+  while (Date.now() < deadline) {
+    const progress = await Promise.all(gens.map((g) => g.ask("progress", "progress")));
+    received = progress.reduce((n, m) => n + m.received, 0);
+    if (received >= expected) break;
+    await sleep(200);
+  }
+  const cpu = cpuSeconds(pid) - cpuStart;
+  const reports = await Promise.all(gens.map((g) => g.ask("report", "report")));
+  const merge = (key) => {
+    const merged = new Map();
+    for (const report of reports) {
+      for (const [bucket, count] of Object.entries(report[key])) {
+        merged.set(Number(bucket), (merged.get(Number(bucket)) ?? 0) + count);
+      }
+    }
+    return [...merged.entries()].sort((a, b) => a[0] - b[0]);
+  };
+  const hist = merge("hist");
+  const sealHist = merge("sealHist");
+  const total = hist.reduce((n, [, c]) => n + c, 0);
+  const sealTotal = sealHist.reduce((n, [, c]) => n + c, 0);
+  const rssEnd = rssBytes(pid);
+  for (const g of gens) g.child.send({ cmd: "exit" });
+  target.child.kill("SIGTERM");
+  await new Promise((resolve) => target.child.once("exit", resolve));
+  target.cleanup();
+  return {
+    name,
+    clients: open,
+    connectErrors,
+    connectSeconds,
+    rssBeforeMiB: rssBefore / 2 ** 20,
+    rssIdleMiB: rssIdle / 2 ** 20,
+    rssPerConnKB: (rssIdle - rssBefore) / open / 1000,
+    rssEndMiB: rssEnd / 2 ** 20,
+    expected,
+    received,
+    p50: percentile(hist, total, 0.5),
+    p99: percentile(hist, total, 0.99),
+    max: hist.at(-1)?.[0] ?? Number.NaN,
+    sealP50: percentile(sealHist, sealTotal, 0.5),
+    sealP99: percentile(sealHist, sealTotal, 0.99),
+    cpuSeconds: cpu,
+    deliveriesPerCpuSecond: received / cpu,
+  };
+}
+
+const results = [];
+for (const name of ["scrapewatch", "ws", "socketio"].filter((n) => only.includes(n))) {
+  process.stderr.write(`fanout: ${name} with ${clients * 2} clients…\n`);
+  results.push(await runTarget(name));
+  await sleep(2000);
+}
+
+const label = { scrapewatch: "Scrapewatch (SSE + WS)", ws: "plain ws broadcast", socketio: "Socket.IO" };
+const lines = [
+  `clients: ${clients} + ${clients} per target, ${loadgens} load-generator process(es) per half; ` +
+    `${publishes} publishes of ${batchSize} events at ${rate}/s; Node ${process.version}`,
+  "",
+  "| server | clients | connect errors | p50 ms | p99 ms | max ms | p50 / p99 from seal | idle RSS per conn | deliveries | server CPU s | deliveries / CPU s |",
+  "|---|---|---|---|---|---|---|---|---|---|---|",
+  ...results.map(
+    (r) =>
+      `| ${label[r.name]} | ${r.clients} | ${r.connectErrors} | ${r.p50} | ${r.p99} | ${r.max} | ${r.sealP50} / ${r.sealP99} | ${r.rssPerConnKB.toFixed(1)} KB | ${r.received}/${r.expected} | ${r.cpuSeconds.toFixed(2)} | ${Math.round(r.deliveriesPerCpuSecond)} |`,
+  ),
+];
+const sw = results.find((r) => r.name === "scrapewatch");
+const ws = results.find((r) => r.name === "ws");
+const sio = results.find((r) => r.name === "socketio");
+if (sw && ws)
+  lines.push(
+    "",
+    `delivery rate vs plain ws: ${(sw.deliveriesPerCpuSecond / ws.deliveriesPerCpuSecond).toFixed(2)}×`,
+  );
+if (sw && sio)
+  lines.push(
+    `delivery rate vs Socket.IO: ${(sw.deliveriesPerCpuSecond / sio.deliveriesPerCpuSecond).toFixed(2)}×`,
+  );
+console.log(lines.join("\n"));
+console.log(`\n${JSON.stringify(results, null, 2)}`);
+process.exit(0);

@@ -1,0 +1,113 @@
+// Fan-out of sealed batches (and anomalies) to subscribers, indexed by source so a batch costs
+// only its own subscribers. Each batch is serialized once per transport, never once per client:
+// every subscriber of a transport receives the same frame object.
+import type { Anomaly, Batch } from "@scrapewatch/protocol";
+
+/** How one transport turns a message into the bytes it writes (shared by all its clients). */
+export interface FrameEncoder<Frame = unknown> {
+  readonly name: string;
+  batch(batch: Batch): Frame;
+  anomaly(anomaly: Anomaly): Frame;
+}
+
+export interface Subscriber<Frame = unknown> {
+  readonly encoder: FrameEncoder<Frame>;
+  /** The sources the subscriber receives; null for all of them. */
+  readonly sources: ReadonlySet<string> | null;
+  deliverBatch(batch: Batch, frame: Frame): void;
+  deliverAnomaly(anomaly: Anomaly, frame: Frame): void;
+}
+
+// Method parameters are bivariant, so a Subscriber<Buffer> is a Subscriber<unknown>; the frame it
+// receives always comes from its own encoder.
+type AnySubscriber = Subscriber<unknown>;
+
+export class FanOut {
+  private readonly everything = new Set<AnySubscriber>();
+  private readonly bySource = new Map<string, Set<AnySubscriber>>();
+  /** Each member and the sources it is indexed under (null: all). */
+  private readonly members = new Map<AnySubscriber, string[] | null>();
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** Adds a subscriber, or re-indexes it after its sources changed. */
+  add(subscriber: AnySubscriber): void {
+    this.unindex(subscriber);
+    if (subscriber.sources === null) {
+      this.everything.add(subscriber);
+      this.members.set(subscriber, null);
+      return;
+    }
+    const sources = [...subscriber.sources];
+    for (const source of sources) {
+      let set = this.bySource.get(source);
+      if (!set) {
+        set = new Set();
+        this.bySource.set(source, set);
+      }
+      set.add(subscriber);
+    }
+    this.members.set(subscriber, sources);
+  }
+
+  remove(subscriber: AnySubscriber): void {
+    this.unindex(subscriber);
+    this.members.delete(subscriber);
+  }
+
+  has(subscriber: AnySubscriber): boolean {
+    return this.members.has(subscriber);
+  }
+
+  publishBatch(batch: Batch): void {
+    const frames = new Map<FrameEncoder, unknown>();
+    const deliver = (s: AnySubscriber) => {
+      let frame = frames.get(s.encoder);
+      if (frame === undefined) {
+        frame = s.encoder.batch(batch);
+        frames.set(s.encoder, frame);
+      }
+      s.deliverBatch(batch, frame);
+    };
+    for (const s of this.everything) deliver(s);
+    const named = this.bySource.get(batch.source);
+    if (named) for (const s of named) deliver(s);
+  }
+
+  publishAnomaly(anomaly: Anomaly): void {
+    const frames = new Map<FrameEncoder, unknown>();
+    const deliver = (s: AnySubscriber) => {
+      let frame = frames.get(s.encoder);
+      if (frame === undefined) {
+        frame = s.encoder.anomaly(anomaly);
+        frames.set(s.encoder, frame);
+      }
+      s.deliverAnomaly(anomaly, frame);
+    };
+    for (const s of this.everything) deliver(s);
+    const named = this.bySource.get(anomaly.source);
+    if (named) for (const s of named) deliver(s);
+  }
+
+  /** Subscribers per source; `"*"` counts those subscribed to every source. */
+  subscriptionsBySource(): Record<string, number> {
+    const counts: Record<string, number> = { "*": this.everything.size };
+    for (const [source, set] of this.bySource) counts[source] = set.size;
+    return counts;
+  }
+
+  private unindex(subscriber: AnySubscriber): void {
+    const indexed = this.members.get(subscriber);
+    if (indexed === undefined) return;
+    if (indexed === null) {
+      this.everything.delete(subscriber);
+      return;
+    }
+    for (const source of indexed) {
+      const set = this.bySource.get(source);
+      if (set?.delete(subscriber) && set.size === 0) this.bySource.delete(source);
+    }
+  }
+}
