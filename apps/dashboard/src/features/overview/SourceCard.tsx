@@ -32,7 +32,9 @@ export const SourceCard = memo(function SourceCard({ source, server, now, onOpen
     <article className={`card health-${health}`} data-testid={`source-card-${source}`}>
       <button type="button" className="card-head" onClick={() => onOpen(source)} title={`Open ${source}`}>
         <span className={`health-dot health-${health}`} aria-hidden="true" />
-        <h3 className="mono">{source}</h3>
+        <h3 className="mono" title={source}>
+          {source}
+        </h3>
         <Sparkline values={trend} label={`${source} durations, last 5 minutes`} />
         <span className="muted small" title={typeof lastSeen === "string" ? lastSeen : undefined}>
           {ago(lastSeen, now)}

@@ -56,7 +56,7 @@ export const LiveChart = memo(function LiveChart({ title, unit, data, series }: 
                   name={s.label}
                   stroke={s.color}
                   strokeWidth={2}
-                  dot={false}
+                  dot={isolatedDot(data, s.key, s.color)}
                   isAnimationActive={false}
                   connectNulls
                 />
@@ -68,3 +68,15 @@ export const LiveChart = memo(function LiveChart({ title, unit, data, series }: 
     </figure>
   );
 });
+
+/** Draws a dot only where a value has no neighbour, which a line alone would leave invisible. */
+function isolatedDot(data: ChartPoint[], key: SeriesSpec["key"], color: string) {
+  return (props: { cx?: number; cy?: number; index?: number }) => {
+    const i = props.index ?? -1;
+    const here = data[i]?.[key] ?? null;
+    const alone =
+      here !== null && (data[i - 1]?.[key] ?? null) === null && (data[i + 1]?.[key] ?? null) === null;
+    if (!alone || props.cx === undefined || props.cy === undefined) return <g key={`dot-${key}-${i}`} />;
+    return <circle key={`dot-${key}-${i}`} cx={props.cx} cy={props.cy} r={3} fill={color} />;
+  };
+}

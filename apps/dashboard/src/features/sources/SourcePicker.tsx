@@ -40,7 +40,9 @@ export function SourcePicker() {
                 onChange={() => toggle(name)}
                 aria-label={`Watch ${name}`}
               />
-              <span className="mono">{name}</span>
+              <span className="mono" title={name}>
+                {name}
+              </span>
             </label>
           </li>
         ))}
