@@ -17,7 +17,7 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const TICK_MS = 100;
 
 /** Posts `rate` events per second for each source, in one request every TICK_MS. */
-function startLoad(url, sourceCount, rate) {
+export function startLoad(url, sourceCount, rate) {
   const perTick = (rate * TICK_MS) / 1000;
   let sent = 0;
   let failed = 0;
