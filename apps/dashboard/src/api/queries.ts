@@ -75,7 +75,7 @@ export async function pollMetrics(connection: LiveConnection, signal?: AbortSign
       {
         after,
         from: after ? null : new Date(connection.startedAt).toISOString(),
-        source: selection?.length === 1 ? selection[0] : null,
+        source: selection ? selection.join(",") : null,
         limit: POLL_PAGE,
       },
       signal,

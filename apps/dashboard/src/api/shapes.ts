@@ -89,26 +89,39 @@ export function str(row: Row, ...keys: string[]): string | null {
   return null;
 }
 
+/** One entry of `GET /api/v1/sources`: `{source, kind, lastSeen, lastHour: {navigation, scrape, scheduler}}`. */
 export function toSourceOverview(row: Row): SourceOverview | null {
-  const source = str(row, "source", "name");
+  const source = str(row, "source");
   if (!source) return null;
-  const navigations = num(row, "navigations", "navigationCount", "totalNavigations") ?? 0;
-  const scrapes = num(row, "scrapes", "scrapeCount", "totalScrapes") ?? 0;
-  const schedulerRuns = num(row, "schedulerRuns", "runs", "totalRuns") ?? 0;
-  const rate = num(row, "successRate");
+  const lastHour = isRow(row.lastHour) ? row.lastHour : {};
+  const figures = (key: string) => {
+    const f = isRow(lastHour[key]) ? (lastHour[key] as Row) : {};
+    return {
+      count: num(f, "count") ?? 0,
+      successes: num(f, "successes") ?? 0,
+      items: num(f, "items") ?? 0,
+      p50: num(f, "p50DurationMs"),
+      p95: num(f, "p95DurationMs"),
+    };
+  };
+  const nav = figures("navigation");
+  const scrape = figures("scrape");
+  const scheduler = figures("scheduler");
+  const total = nav.count + scrape.count + scheduler.count;
+  const successes = nav.successes + scrape.successes + scheduler.successes;
   return {
     source,
-    lastSeen: str(row, "lastSeen", "lastSeenAt"),
-    navigations,
-    scrapes,
-    schedulerRuns,
-    successRate: rate === null ? null : rate > 1 ? rate / 100 : rate,
-    p50NavigationMs: num(row, "p50NavigationMs", "navigationP50Ms"),
-    p95NavigationMs: num(row, "p95NavigationMs", "navigationP95Ms"),
-    p50ScrapeMs: num(row, "p50ScrapeMs", "scrapeP50Ms"),
-    p95ScrapeMs: num(row, "p95ScrapeMs", "scrapeP95Ms"),
-    items: num(row, "items", "itemsExtracted", "totalItems") ?? 0,
-    errors: num(row, "errors", "failures", "failed") ?? 0,
+    lastSeen: str(row, "lastSeen"),
+    navigations: nav.count,
+    scrapes: scrape.count,
+    schedulerRuns: scheduler.count,
+    successRate: total === 0 ? null : successes / total,
+    p50NavigationMs: nav.p50,
+    p95NavigationMs: nav.p95,
+    p50ScrapeMs: scrape.p50,
+    p95ScrapeMs: scrape.p95,
+    items: nav.items + scrape.items + scheduler.items,
+    errors: total - successes,
   };
 }
 
