@@ -11,21 +11,24 @@ describe("REST shapes", () => {
       p50DurationMs: p50,
       p95DurationMs: p50 === null ? null : p50 * 2,
     });
-    const [row] = listOf({
-      sources: [
-        {
-          source: "robinhood",
-          kind: "scraper",
-          lastSeen: "2026-01-01T00:00:00.000Z",
-          lastHour: {
-            navigation: figures(10, 9, 0, 800),
-            scrape: figures(10, 10, 120, 200),
-            scheduler: figures(0, 0, 0, null),
+    const [row] = listOf(
+      {
+        sources: [
+          {
+            source: "robinhood",
+            kind: "scraper",
+            lastSeen: "2026-01-01T00:00:00.000Z",
+            lastHour: {
+              navigation: figures(10, 9, 0, 800),
+              scrape: figures(10, 10, 120, 200),
+              scheduler: figures(0, 0, 0, null),
+            },
           },
-        },
-      ],
-      windowStart: "2026-01-01T00:00:00.000Z",
-    });
+        ],
+        windowStart: "2026-01-01T00:00:00.000Z",
+      },
+      "sources",
+    );
     expect(row && toSourceOverview(row)).toEqual({
       source: "robinhood",
       lastSeen: "2026-01-01T00:00:00.000Z",
