@@ -35,11 +35,13 @@ export const SourceCard = memo(function SourceCard({ source, server, now, onOpen
         <h3 className="mono" title={source}>
           {source}
         </h3>
-        <Sparkline values={trend} label={`${source} durations, last 5 minutes`} />
         <span className="muted small" title={typeof lastSeen === "string" ? lastSeen : undefined}>
           {ago(lastSeen, now)}
         </span>
       </button>
+      <div className="trend">
+        <Sparkline values={trend} label={`${source} durations, last 5 minutes`} />
+      </div>
       <dl className="figures">
         {scheduler ? (
           <>
