@@ -18,6 +18,8 @@ export interface Bucket {
   navigationMs: number;
   scrapes: number;
   scrapeMs: number;
+  runs: number;
+  runMs: number;
   items: number;
   retries: number;
   succeeded: number;
@@ -46,6 +48,8 @@ export interface ChartPoint {
   t: number;
   navigationMs: number | null;
   scrapeMs: number | null;
+  /** Scheduler run duration. */
+  runMs: number | null;
   items: number;
   retries: number;
 }
@@ -144,6 +148,7 @@ export class LiveStore {
       t: b.start,
       navigationMs: b.navigations > 0 ? Math.round(b.navigationMs / b.navigations) : null,
       scrapeMs: b.scrapes > 0 ? Math.round(b.scrapeMs / b.scrapes) : null,
+      runMs: b.runs > 0 ? Math.round(b.runMs / b.runs) : null,
       items: b.items,
       retries: b.retries,
     }));
@@ -194,6 +199,8 @@ export class LiveStore {
       bucket.scrapeMs += event.durationMs;
       bucket.items += event.itemsExtracted;
     } else {
+      bucket.runs += 1;
+      bucket.runMs += event.durationMs;
       bucket.items += event.itemsProcessed;
     }
     if (event.success) bucket.succeeded += 1;
@@ -210,6 +217,8 @@ function emptyBucket(start: number): Bucket {
     navigationMs: 0,
     scrapes: 0,
     scrapeMs: 0,
+    runs: 0,
+    runMs: 0,
     items: 0,
     retries: 0,
     succeeded: 0,
@@ -222,6 +231,8 @@ function addInto(into: Bucket, b: Bucket): void {
   into.navigationMs += b.navigationMs;
   into.scrapes += b.scrapes;
   into.scrapeMs += b.scrapeMs;
+  into.runs += b.runs;
+  into.runMs += b.runMs;
   into.items += b.items;
   into.retries += b.retries;
   into.succeeded += b.succeeded;

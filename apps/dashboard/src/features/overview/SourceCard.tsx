@@ -27,7 +27,9 @@ export const SourceCard = memo(function SourceCard({ source, server, now, onOpen
   const scheduler = live
     ? live.lastSchedulerMs !== null && live.lastNavigationMs === null && live.lastScrapeMs === null
     : (server?.schedulerRuns ?? 0) > 0 && !server?.navigations && !server?.scrapes;
-  const trend = live ? store.series(source, 5 * 60_000).map((p) => p.navigationMs ?? p.scrapeMs) : [];
+  const trend = live
+    ? store.series(source, 5 * 60_000).map((p) => p.navigationMs ?? p.scrapeMs ?? p.runMs)
+    : [];
   return (
     <article className={`card health-${health}`} data-testid={`source-card-${source}`}>
       <button type="button" className="card-head" onClick={() => onOpen(source)} title={`Open ${source}`}>
