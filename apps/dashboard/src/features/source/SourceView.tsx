@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useLive, useLiveVersion } from "../../hooks/live-context.ts";
 import { useKnownSources } from "../../hooks/useKnownSources.ts";
 import { useLiveSnapshot } from "../../hooks/useLiveSnapshot.ts";
+import { useChartHistory } from "./useChartHistory.ts";
 import { LiveChart, type SeriesSpec } from "./LiveChart.tsx";
 import { RecentErrors } from "./RecentErrors.tsx";
 
@@ -36,6 +37,7 @@ export default function SourceView({
     [current, minutes],
   );
   const live = current ? store.get(current) : undefined;
+  useChartHistory(current, minutes * 60_000);
 
   return (
     <section className="source-view">
