@@ -1,6 +1,6 @@
 // One live line chart. Rendered only while on screen; no animation, so a stream never queues
 // transitions; the series is already capped upstream.
-import { memo, useMemo } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { clock, clockShort } from "../../hooks/format.ts";
 import { useInView } from "../../hooks/useInView.ts";
@@ -17,11 +17,22 @@ interface Props {
   unit: string;
   data: ChartPoint[];
   series: SeriesSpec[];
+  /** Delay before drawing new data, so that charts refreshed together draw in separate tasks. */
+  staggerMs?: number;
 }
 
-export const LiveChart = memo(function LiveChart({ title, unit, data, series }: Props) {
+export const LiveChart = memo(function LiveChart({ title, unit, data, series, staggerMs = 0 }: Props) {
   const [ref, visible] = useInView<HTMLDivElement>();
-  const points = useMemo(() => withLonePoints(data, series), [data, series]);
+  const latest = useMemo(() => withLonePoints(data, series), [data, series]);
+  const [points, setPoints] = useState(latest);
+  useEffect(() => {
+    if (staggerMs <= 0) {
+      setPoints(latest);
+      return;
+    }
+    const timer = setTimeout(() => setPoints(latest), staggerMs);
+    return () => clearTimeout(timer);
+  }, [latest, staggerMs]);
   return (
     <figure className="chart" ref={ref}>
       <figcaption>

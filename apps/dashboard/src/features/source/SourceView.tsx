@@ -74,9 +74,15 @@ export default function SourceView({
           )}
           <div className="chart-grid">
             <LiveChart title="Navigation duration" unit="ms, average" data={data} series={NAVIGATION} />
-            <LiveChart title="Scrape duration" unit="ms, average" data={data} series={SCRAPE} />
-            <LiveChart title="Items extracted" unit="per step" data={data} series={ITEMS} />
-            <LiveChart title="Retries" unit="per step" data={data} series={RETRIES} />
+            <LiveChart
+              title="Scrape duration"
+              unit="ms, average"
+              data={data}
+              series={SCRAPE}
+              staggerMs={200}
+            />
+            <LiveChart title="Items extracted" unit="per step" data={data} series={ITEMS} staggerMs={400} />
+            <LiveChart title="Retries" unit="per step" data={data} series={RETRIES} staggerMs={600} />
           </div>
           <h3 className="section-title">Recent errors</h3>
           <RecentErrors errors={live?.errors ?? []} />
