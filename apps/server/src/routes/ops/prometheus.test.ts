@@ -68,9 +68,12 @@ describe("GET /metrics", () => {
     const source = uniqueSource();
     await server.ingest({ metrics: Array.from({ length: 7 }, () => navigationEvent(source)) });
     // Real clients: three SSE (one resuming from a cursor kept in memory) and two WebSocket.
+    // A cursor the server has delivered (kept in memory), so the resume below is a real one.
+    const cursor = await eventually(
+      () => server.services.streams.newestCursor,
+      (newest) => newest !== null,
+    );
     const first = await SseStream.open(`${server.url}/api/v1/stream?token=r`);
-    const [connected] = await first.waitFor("connected");
-    const cursor = (JSON.parse(connected?.data ?? "{}") as { cursor: string | null }).cursor ?? "0-0";
     const sse = [
       first,
       await SseStream.open(`${server.url}/api/v1/stream?token=r`),
