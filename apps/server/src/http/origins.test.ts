@@ -83,7 +83,8 @@ describe("Origin check on streams", () => {
 
   it("streams SSE to an allowed origin, to the same origin and to clients without an Origin", async () => {
     const running = await server({ ALLOWED_ORIGINS: ALLOWED });
-    for (const headers of [{ Origin: ALLOWED }, { Origin: running.url }, {}]) {
+    const origins: Record<string, string>[] = [{ Origin: ALLOWED }, { Origin: running.url }, {}];
+    for (const headers of origins) {
       const stream = await SseStream.open(`${running.url}/api/v1/stream`, headers);
       cleanups.push(() => stream.close());
       expect(stream.response.status).toBe(200);
