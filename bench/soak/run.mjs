@@ -31,14 +31,48 @@ const base = server.url;
 /** Figures of the current window, reset at every sample. */
 let window = fresh();
 function fresh() {
-  return { accepted: 0, ingestErrors: 0, pollErrors: 0, streamErrors: 0, delivered: 0, joins: 0, leaves: 0, pollMs: [], ingestMs: [] };
+  return {
+    accepted: 0,
+    ingestErrors: 0,
+    pollErrors: 0,
+    streamErrors: 0,
+    delivered: 0,
+    joins: 0,
+    leaves: 0,
+    pollMs: [],
+    ingestMs: [],
+  };
 }
 
 function event(source, i) {
   const kind = i % 3;
-  if (kind === 0) return { type: "navigation", source, url: `https://soak.test/${i % 97}`, durationMs: 200 + (i % 800), retryCount: i % 2, success: i % 13 !== 0, ...(i % 13 === 0 ? { error: "Timeout" } : {}) };
-  if (kind === 1) return { type: "scrape", source, url: `https://soak.test/list/${i % 31}`, durationMs: 500 + (i % 1500), itemsExtracted: i % 40, dataSize: 1000 + i % 5000, success: true };
-  return { type: "scheduler", source: `${source}-job`, durationMs: 1000 + (i % 9000), itemsProcessed: i % 100, success: i % 29 !== 0 };
+  if (kind === 0)
+    return {
+      type: "navigation",
+      source,
+      url: `https://soak.test/${i % 97}`,
+      durationMs: 200 + (i % 800),
+      retryCount: i % 2,
+      success: i % 13 !== 0,
+      ...(i % 13 === 0 ? { error: "Timeout" } : {}),
+    };
+  if (kind === 1)
+    return {
+      type: "scrape",
+      source,
+      url: `https://soak.test/list/${i % 31}`,
+      durationMs: 500 + (i % 1500),
+      itemsExtracted: i % 40,
+      dataSize: 1000 + (i % 5000),
+      success: true,
+    };
+  return {
+    type: "scheduler",
+    source: `${source}-job`,
+    durationMs: 1000 + (i % 9000),
+    itemsProcessed: i % 100,
+    success: i % 29 !== 0,
+  };
 }
 
 // Ingest: RATE events/s in requests of up to 100, spread over the sources.
@@ -53,7 +87,11 @@ async function ingestTick() {
     const body = Array.from({ length: n }, () => event(source, sequence++));
     const started = performance.now();
     requests.push(
-      fetch(`${base}/api/v1/metrics`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+      fetch(`${base}/api/v1/metrics`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
         .then(async (response) => {
           await response.arrayBuffer();
           window.ingestMs.push(performance.now() - started);
@@ -112,7 +150,10 @@ function churn() {
     window.leaves += 1;
   }
   while (clients.size < CLIENTS) {
-    const pick = Array.from({ length: 1 + (sequence % 3) }, (_, i) => SOURCES[(clients.size + i * 7) % SOURCES.length]);
+    const pick = Array.from(
+      { length: 1 + (sequence % 3) },
+      (_, i) => SOURCES[(clients.size + i * 7) % SOURCES.length],
+    );
     clients.add(clients.size % 2 === 0 ? openSse(pick) : openWs(pick));
     window.joins += 1;
   }
@@ -145,7 +186,9 @@ const timers = [
   setInterval(() => void poll(), 500),
 ];
 churn();
-console.log(`soak: ${MINUTES} min against ${base}, ${RATE} events/s, ${CLIENTS} streaming clients, sample every ${SAMPLE_MS / 1000} s`);
+console.log(
+  `soak: ${MINUTES} min against ${base}, ${RATE} events/s, ${CLIENTS} streaming clients, sample every ${SAMPLE_MS / 1000} s`,
+);
 while (Date.now() < end) {
   await new Promise((resolve) => setTimeout(resolve, Math.min(SAMPLE_MS, end - Date.now())));
   const stats = await (await fetch(`${base}/api/v1/stats`)).json();
@@ -177,11 +220,19 @@ for (const client of clients) client.close();
 await server.stop();
 rmSync(dir, { recursive: true, force: true });
 
-const header = "| min | RSS MiB | heap MiB | loop lag p99 / max ms | events in | events out | clients | joins/leaves | ingest p99 ms | poll p99 ms | pending | errors ingest/poll/stream | slow dropped |";
+const header =
+  "| min | RSS MiB | heap MiB | loop lag p99 / max ms | events in | events out | clients | joins/leaves | ingest p99 ms | poll p99 ms | pending | errors ingest/poll/stream | slow dropped |";
 const table = [
   header,
-  `|${header.split("|").slice(1, -1).map(() => "---").join("|")}|`,
-  ...rows.map((r) => `| ${r.minute} | ${r.rssMiB} | ${r.heapMiB} | ${r.lagP99} / ${r.lagMax} | ${r.accepted} | ${r.delivered} | ${r.clients} | ${r.joinsLeaves} | ${r.ingestP99} | ${r.pollP99} | ${r.pending} | ${r.errors} | ${r.dropped} |`),
+  `|${header
+    .split("|")
+    .slice(1, -1)
+    .map(() => "---")
+    .join("|")}|`,
+  ...rows.map(
+    (r) =>
+      `| ${r.minute} | ${r.rssMiB} | ${r.heapMiB} | ${r.lagP99} / ${r.lagMax} | ${r.accepted} | ${r.delivered} | ${r.clients} | ${r.joinsLeaves} | ${r.ingestP99} | ${r.pollP99} | ${r.pending} | ${r.errors} | ${r.dropped} |`,
+  ),
 ].join("\n");
 const report = `Soak: ${MINUTES} min, ${RATE} events/s, ${CLIENTS} streaming clients (SSE + WebSocket, 5 %/s churn), REST polling every 500 ms; ${machine()}.\n\n${table}\n`;
 console.log(`\n${report}`);
