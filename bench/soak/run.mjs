@@ -28,6 +28,11 @@ const server = await startServer({
 });
 const base = server.url;
 
+/** Why errors happened, over the whole run (e.g. `ws close 1006`, `sse TypeError`). */
+const errorKinds = new Map();
+function countError(kind) {
+  errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+}
 /** Figures of the current window, reset at every sample. */
 let window = fresh();
 function fresh() {
@@ -96,10 +101,14 @@ async function ingestTick() {
           await response.arrayBuffer();
           window.ingestMs.push(performance.now() - started);
           if (response.status === 202) window.accepted += n;
-          else window.ingestErrors += 1;
+          else {
+            window.ingestErrors += 1;
+            countError(`ingest ${response.status}`);
+          }
         })
-        .catch(() => {
+        .catch((error) => {
           window.ingestErrors += 1;
+          countError(`ingest ${error.name}`);
         }),
     );
   }
@@ -121,7 +130,9 @@ function openSse(sources) {
       }
     })
     .catch((error) => {
-      if (error.name !== "AbortError") window.streamErrors += 1;
+      if (error.name === "AbortError") return;
+      window.streamErrors += 1;
+      countError(`sse ${error.name}: ${String(error.cause?.code ?? error.message).slice(0, 40)}`);
     })
     .finally(() => clients.delete(client));
   return client;
@@ -133,11 +144,15 @@ function openWs(sources) {
     const match = /^\{"type":"metrics".*?"count":(\d+)/.exec(String(data));
     if (match) window.delivered += Number(match[1]);
   });
-  socket.on("error", () => {
+  socket.on("error", (error) => {
     window.streamErrors += 1;
+    countError(`ws error: ${error.message.slice(0, 40)}`);
   });
   socket.on("close", (code) => {
-    if (code !== 1000 && code !== 1005 && code !== 1001) window.streamErrors += 1;
+    if (code !== 1000 && code !== 1005 && code !== 1001) {
+      window.streamErrors += 1;
+      countError(`ws close ${code}`);
+    }
     clients.delete(client);
   });
   return client;
@@ -168,10 +183,13 @@ async function poll() {
       const response = await fetch(`${base}${path}`);
       const body = await response.json();
       window.pollMs.push(performance.now() - started);
-      if (response.status !== 200) window.pollErrors += 1;
-      else if (body.nextCursor) cursor = body.nextCursor;
-    } catch {
+      if (response.status !== 200) {
+        window.pollErrors += 1;
+        countError(`poll ${response.status}`);
+      } else if (body.nextCursor) cursor = body.nextCursor;
+    } catch (error) {
       window.pollErrors += 1;
+      countError(`poll ${error.name}`);
     }
   }
 }
@@ -234,6 +252,7 @@ const table = [
       `| ${r.minute} | ${r.rssMiB} | ${r.heapMiB} | ${r.lagP99} / ${r.lagMax} | ${r.accepted} | ${r.delivered} | ${r.clients} | ${r.joinsLeaves} | ${r.ingestP99} | ${r.pollP99} | ${r.pending} | ${r.errors} | ${r.dropped} |`,
   ),
 ].join("\n");
-const report = `Soak: ${MINUTES} min, ${RATE} events/s, ${CLIENTS} streaming clients (SSE + WebSocket, 5 %/s churn), REST polling every 500 ms; ${machine()}.\n\n${table}\n`;
+const kinds = [...errorKinds].map(([kind, n]) => `${kind} × ${n}`).join(", ") || "none";
+const report = `Soak: ${MINUTES} min, ${RATE} events/s, ${CLIENTS} streaming clients (SSE + WebSocket, 5 %/s churn), REST polling every 500 ms; ${machine()}.\n\n${table}\n\nErrors by kind: ${kinds}.\n`;
 console.log(`\n${report}`);
 if (args.out) writeFileSync(args.out, report);
