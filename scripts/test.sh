@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-services.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || bash scripts/install.sh
 npx turbo run build --output-logs=errors-only
 npx biome check .
 npx turbo run typecheck --output-logs=errors-only

@@ -1,5 +1,5 @@
 // react-query options for every REST read the dashboard makes, and the polling fallback's fetch.
-import type { Anomaly } from "@scrapewatch/protocol";
+import { type Anomaly, compareCursors, parseCursor } from "@scrapewatch/protocol";
 import { queryOptions } from "@tanstack/react-query";
 import type { LiveConnection } from "../stream/live-connection.ts";
 import type { LiveEvent } from "../stream/types.ts";
@@ -84,4 +84,37 @@ export async function pollMetrics(connection: LiveConnection, signal?: AbortSign
     if (body.items.length < POLL_PAGE || !body.nextCursor) break;
   }
   return fresh;
+}
+
+/** Pages read at most when loading a chart window's history (the oldest come first). */
+const HISTORY_MAX_PAGES = 5;
+
+/**
+ * Stored events of one source over the last `windowMs`, for the charts of a page that has only
+ * just opened. Only events at or before `boundary` are kept: later ones come live.
+ */
+export async function loadHistory(
+  source: string,
+  windowMs: number,
+  boundary: string,
+  signal?: AbortSignal,
+): Promise<LiveEvent[]> {
+  const from = new Date(Date.now() - windowMs).toISOString();
+  const events: LiveEvent[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
+    const body: MetricsPage = await getJson<MetricsPage>(
+      "/api/v1/metrics",
+      { source, from, after, limit: POLL_PAGE },
+      signal,
+    );
+    events.push(...body.items);
+    const last = body.items.at(-1);
+    if (!last || body.items.length < POLL_PAGE || !body.nextCursor) break;
+    const lastPos = parseCursor(last.cursor);
+    const limit = parseCursor(boundary);
+    if (lastPos && limit && compareCursors(lastPos, limit) >= 0) break;
+    after = body.nextCursor;
+  }
+  return events;
 }

@@ -86,9 +86,11 @@ describe("LiveConnection", () => {
     conn.start();
     expect(conn.status.state).toBe("reconnecting");
     expect(last().options.lastEventId).toBeNull();
+    expect(conn.historyBoundary).toBeUndefined();
     last().events.open("900-4");
     expect(conn.status.state).toBe("live");
     expect(conn.cursor).toBe("900-4");
+    expect(conn.historyBoundary).toBe("900-4");
   });
 
   it("reconnects after 3 s, 4.5 s, 6.75 s resuming from the last delivered cursor", () => {

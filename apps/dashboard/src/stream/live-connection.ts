@@ -56,6 +56,7 @@ export class LiveConnection {
   private snapshot: LinkStatus;
   /** Where polling starts when nothing was delivered yet: now, never the whole history. */
   readonly startedAt: number;
+  private firstCursor: string | null | undefined = undefined;
 
   constructor(
     private readonly options: LiveConnectionOptions,
@@ -74,6 +75,15 @@ export class LiveConnection {
 
   get cursor(): string | null {
     return this.gate.cursor;
+  }
+
+  /**
+   * The cursor live delivery started after: events at or before it are history the page may
+   * load through REST without ever seeing them twice. `null`: the server had delivered nothing
+   * yet (so there is no history); `undefined`: not known (the first data came by polling).
+   */
+  get historyBoundary(): string | null | undefined {
+    return this.firstCursor;
   }
 
   get selection(): SourceSelection {
@@ -197,7 +207,10 @@ export class LiveConnection {
 
   private onOpen(cursor: string | null): void {
     // Only a fresh client starts at the server's newest cursor; a resuming one keeps its own.
-    if (this.gate.cursor === null) this.gate.advanceTo(cursor);
+    if (this.gate.cursor === null) {
+      this.gate.advanceTo(cursor);
+      if (this.firstCursor === undefined) this.firstCursor = cursor;
+    }
     this.failures = 0;
     this.pollOk = null;
     this.streaming = true;

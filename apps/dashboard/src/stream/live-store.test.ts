@@ -121,4 +121,21 @@ describe("LiveStore", () => {
     store.addAnomaly({ ...anomaly, id: "x2" });
     expect(store.anomalies.map((a) => a.id)).toEqual(["x2", "x1"]);
   });
+
+  it("backfills history up to the live boundary into the charts only, once", () => {
+    const clock = T0;
+    const store = new LiveStore(
+      () => {},
+      () => clock,
+    );
+    const old = { ...scrape("h", clock - 60_000, { durationMs: 300 }), cursor: "100-1-0" };
+    const newer = { ...scrape("h", clock - 30_000, { durationMs: 500 }), cursor: "100-2-0" };
+    const afterBoundary = { ...scrape("h", clock - 1_000, { durationMs: 900 }), cursor: "100-3-0" };
+    expect(store.backfill("h", [old, newer, afterBoundary], "100-2")).toBe(2);
+    expect(store.backfill("h", [old, newer], "100-2")).toBe(0);
+    const points = store.series("h", 5 * 60_000).filter((p) => p.scrapeMs !== null);
+    expect(points.map((p) => p.scrapeMs)).toEqual([300, 500]);
+    expect(store.get("h")?.received).toBe(0);
+    expect(store.get("h")?.lastScrapeMs).toBeNull();
+  });
 });

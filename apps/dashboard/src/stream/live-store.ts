@@ -1,7 +1,7 @@
 // What the page knows live, per source: 5-second buckets over the last hour (so a chart never has
 // more than a fixed number of points, whatever the event rate), the last few events and errors,
 // and the anomaly feed. Readers are told of changes at most once per animation frame.
-import type { Anomaly } from "@scrapewatch/protocol";
+import { type Anomaly, compareCursors, parseCursor } from "@scrapewatch/protocol";
 import { FrameCoalescer, type ScheduleFrame } from "./frame-coalescer.ts";
 import type { LiveEvent } from "./types.ts";
 
@@ -18,6 +18,8 @@ export interface Bucket {
   navigationMs: number;
   scrapes: number;
   scrapeMs: number;
+  runs: number;
+  runMs: number;
   items: number;
   retries: number;
   succeeded: number;
@@ -26,6 +28,8 @@ export interface Bucket {
 
 export interface SourceLive {
   source: string;
+  /** Ids of events loaded as history (REST), so overlapping loads add nothing twice. */
+  history: Set<string>;
   buckets: Bucket[];
   errors: LiveEvent[];
   lastNavigationMs: number | null;
@@ -46,8 +50,10 @@ export interface ChartPoint {
   t: number;
   navigationMs: number | null;
   scrapeMs: number | null;
-  items: number;
-  retries: number;
+  /** Scheduler run duration. */
+  runMs: number | null;
+  items: number | null;
+  retries: number | null;
 }
 
 export class LiveStore {
@@ -81,6 +87,28 @@ export class LiveStore {
     const now = this.now();
     for (const event of events) this.apply(this.entry(event.source, now), event, now);
     if (events.length > 0) this.coalescer.request();
+  }
+
+  /**
+   * Adds stored events from before live delivery started (at or before `boundary`) to the charts'
+   * buckets only: they are history, so they change neither the "last" figures nor the live count.
+   */
+  backfill(source: string, events: readonly LiveEvent[], boundary: string): number {
+    const limit = parseCursor(boundary);
+    if (!limit) return 0;
+    const now = this.now();
+    let added = 0;
+    for (const event of events) {
+      const position = parseCursor(event.cursor);
+      if (event.source !== source || !position || compareCursors(position, limit) > 0) continue;
+      const live = this.entry(source, now);
+      if (live.history.has(event.id)) continue;
+      live.history.add(event.id);
+      this.addToBuckets(live, event, now);
+      added += 1;
+    }
+    if (added > 0) this.coalescer.request();
+    return added;
   }
 
   addAnomaly(anomaly: Anomaly): void {
@@ -140,12 +168,16 @@ export class LiveStore {
       const slot = acc[Math.floor((b.start - first) / step)];
       if (slot) addInto(slot, b);
     }
-    return acc.map((b) => ({
+    // The step in progress has not had its events yet: an empty one is "no data", not zero.
+    const current = acc.length - 1;
+    return acc.map((b, i) => ({
       t: b.start,
       navigationMs: b.navigations > 0 ? Math.round(b.navigationMs / b.navigations) : null,
       scrapeMs: b.scrapes > 0 ? Math.round(b.scrapeMs / b.scrapes) : null,
-      items: b.items,
-      retries: b.retries,
+      runMs: b.runs > 0 ? Math.round(b.runMs / b.runs) : null,
+      ...(i === current && b.succeeded + b.failed === 0
+        ? { items: null, retries: null }
+        : { items: b.items, retries: b.retries }),
     }));
   }
 
@@ -159,6 +191,7 @@ export class LiveStore {
     if (!live) {
       live = {
         source,
+        history: new Set(),
         buckets: [],
         errors: [],
         lastNavigationMs: null,
@@ -182,6 +215,10 @@ export class LiveStore {
       live.errors.unshift(event);
       if (live.errors.length > RECENT_ERRORS) live.errors.length = RECENT_ERRORS;
     }
+    this.addToBuckets(live, event, now);
+  }
+
+  private addToBuckets(live: SourceLive, event: LiveEvent, now: number): void {
     const at = Date.parse(event.timestamp);
     if (!Number.isFinite(at) || at < now - HORIZON_MS) return; // late history: figures only
     const bucket = bucketFor(live.buckets, Math.floor(at / BUCKET_MS) * BUCKET_MS);
@@ -194,6 +231,8 @@ export class LiveStore {
       bucket.scrapeMs += event.durationMs;
       bucket.items += event.itemsExtracted;
     } else {
+      bucket.runs += 1;
+      bucket.runMs += event.durationMs;
       bucket.items += event.itemsProcessed;
     }
     if (event.success) bucket.succeeded += 1;
@@ -210,6 +249,8 @@ function emptyBucket(start: number): Bucket {
     navigationMs: 0,
     scrapes: 0,
     scrapeMs: 0,
+    runs: 0,
+    runMs: 0,
     items: 0,
     retries: 0,
     succeeded: 0,
@@ -222,6 +263,8 @@ function addInto(into: Bucket, b: Bucket): void {
   into.navigationMs += b.navigationMs;
   into.scrapes += b.scrapes;
   into.scrapeMs += b.scrapeMs;
+  into.runs += b.runs;
+  into.runMs += b.runMs;
   into.items += b.items;
   into.retries += b.retries;
   into.succeeded += b.succeeded;

@@ -17,7 +17,7 @@ describe("GET /api/v1/ws", () => {
   let server: TestServer;
   let wsUrl: string;
   beforeAll(async () => {
-    server = await startTestServer({ env: { HEARTBEAT_INTERVAL_MS: "50" } });
+    server = await startTestServer();
     wsUrl = `${server.url.replace("http", "ws")}/api/v1/ws`;
   });
   afterAll(async () => server.stop());
@@ -71,7 +71,8 @@ describe("GET /api/v1/ws", () => {
       Array.from({ length: 60 }, () => navigationEvent(source, { error: "é".repeat(1_500) })),
     );
     expect(idsOf(await ws.batches(63))).toEqual([...small, ...medium, ...large]);
-    expect((await ws.batches(63)).at(-1)?.metrics[0]).toMatchObject({ error: "é".repeat(1_500) });
+    // The last event is one of the large ones (a busy machine may batch it with the medium ones).
+    expect((await ws.batches(63)).at(-1)?.metrics.at(-1)).toMatchObject({ error: "é".repeat(1_500) });
     ws.close();
   });
 
@@ -134,6 +135,17 @@ describe("GET /api/v1/ws", () => {
     ws.send("x".repeat(70 * 1024));
     expect(await ws.whenClosed()).toBe(1009);
   });
+});
+
+describe("GET /api/v1/ws heartbeats", () => {
+  let server: TestServer;
+  let wsUrl: string;
+  beforeAll(async () => {
+    // Its own server: a short interval would terminate slow test clients of the other suites.
+    server = await startTestServer({ env: { HEARTBEAT_INTERVAL_MS: "500" } });
+    wsUrl = `${server.url.replace("http", "ws")}/api/v1/ws`;
+  });
+  afterAll(async () => server.stop());
 
   it("pings every HEARTBEAT_INTERVAL_MS and terminates a peer that does not answer", async () => {
     const alive = await WsConnection.open(wsUrl);

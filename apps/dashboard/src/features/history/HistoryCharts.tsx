@@ -81,6 +81,7 @@ export function HistoryCharts({ points }: { points: DayPoint[] }) {
                   dataKey="items"
                   name="Items"
                   fill="var(--c3)"
+                  maxBarSize={40}
                   isAnimationActive={false}
                 />
                 <Line

@@ -27,7 +27,9 @@ export const SourceCard = memo(function SourceCard({ source, server, now, onOpen
   const scheduler = live
     ? live.lastSchedulerMs !== null && live.lastNavigationMs === null && live.lastScrapeMs === null
     : (server?.schedulerRuns ?? 0) > 0 && !server?.navigations && !server?.scrapes;
-  const trend = live ? store.series(source, 5 * 60_000).map((p) => p.navigationMs ?? p.scrapeMs) : [];
+  const trend = live
+    ? store.series(source, 5 * 60_000).map((p) => p.navigationMs ?? p.scrapeMs ?? p.runMs)
+    : [];
   return (
     <article className={`card health-${health}`} data-testid={`source-card-${source}`}>
       <button type="button" className="card-head" onClick={() => onOpen(source)} title={`Open ${source}`}>
@@ -35,11 +37,13 @@ export const SourceCard = memo(function SourceCard({ source, server, now, onOpen
         <h3 className="mono" title={source}>
           {source}
         </h3>
-        <Sparkline values={trend} label={`${source} durations, last 5 minutes`} />
         <span className="muted small" title={typeof lastSeen === "string" ? lastSeen : undefined}>
           {ago(lastSeen, now)}
         </span>
       </button>
+      <div className="trend">
+        <Sparkline values={trend} label={`${source} durations, last 5 minutes`} />
+      </div>
       <dl className="figures">
         {scheduler ? (
           <>

@@ -4,19 +4,22 @@ interface Props {
   label: string;
 }
 
-const W = 120;
+const W = 300;
 const H = 28;
 
 export function Sparkline({ values, label }: Props) {
-  const present = values.filter((v): v is number => v !== null);
-  if (present.length < 2) return <svg className="sparkline" width={W} height={H} aria-hidden="true" />;
+  // A source that started a minute ago gets the whole width, not a sliver at the right edge.
+  const first = values.findIndex((v) => v !== null);
+  const shown = first < 0 ? [] : values.slice(first);
+  const present = shown.filter((v): v is number => v !== null);
+  if (present.length < 2) return null;
   const max = Math.max(...present);
   const min = Math.min(...present);
   const span = max - min || 1;
-  const step = W / Math.max(1, values.length - 1);
+  const step = W / Math.max(1, shown.length - 1);
   let d = "";
   let pen = false;
-  values.forEach((v, i) => {
+  shown.forEach((v, i) => {
     if (v === null) {
       pen = false;
       return;
@@ -27,8 +30,23 @@ export function Sparkline({ values, label }: Props) {
     pen = true;
   });
   return (
-    <svg className="sparkline" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
-      <path d={d} fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+    <svg
+      className="sparkline"
+      width="100%"
+      height={H}
+      viewBox={`0 0 ${W} ${H}`}
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={label}
+    >
+      <path
+        d={d}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        vectorEffect="non-scaling-stroke"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

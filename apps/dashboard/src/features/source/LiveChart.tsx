@@ -1,6 +1,6 @@
 // One live line chart. Rendered only while on screen; no animation, so a stream never queues
 // transitions; the series is already capped upstream.
-import { memo } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { clock, clockShort } from "../../hooks/format.ts";
 import { useInView } from "../../hooks/useInView.ts";
@@ -17,10 +17,22 @@ interface Props {
   unit: string;
   data: ChartPoint[];
   series: SeriesSpec[];
+  /** Delay before drawing new data, so that charts refreshed together draw in separate tasks. */
+  staggerMs?: number;
 }
 
-export const LiveChart = memo(function LiveChart({ title, unit, data, series }: Props) {
+export const LiveChart = memo(function LiveChart({ title, unit, data, series, staggerMs = 0 }: Props) {
   const [ref, visible] = useInView<HTMLDivElement>();
+  const latest = useMemo(() => withLonePoints(data, series), [data, series]);
+  const [points, setPoints] = useState(latest);
+  useEffect(() => {
+    if (staggerMs <= 0) {
+      setPoints(latest);
+      return;
+    }
+    const timer = setTimeout(() => setPoints(latest), staggerMs);
+    return () => clearTimeout(timer);
+  }, [latest, staggerMs]);
   return (
     <figure className="chart" ref={ref}>
       <figcaption>
@@ -29,7 +41,7 @@ export const LiveChart = memo(function LiveChart({ title, unit, data, series }: 
       <div className="chart-body">
         {visible ? (
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+            <LineChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="var(--grid)" vertical={false} />
               <XAxis
                 dataKey="t"
@@ -56,9 +68,21 @@ export const LiveChart = memo(function LiveChart({ title, unit, data, series }: 
                   name={s.label}
                   stroke={s.color}
                   strokeWidth={2}
-                  dot={isolatedDot(data, s.key, s.color)}
+                  dot={false}
                   isAnimationActive={false}
                   connectNulls
+                />
+              ))}
+              {series.map((s) => (
+                <Line
+                  key={`lone:${s.key}`}
+                  dataKey={`lone:${s.key}`}
+                  stroke="none"
+                  dot={{ r: 3, fill: s.color, stroke: s.color }}
+                  activeDot={false}
+                  legendType="none"
+                  tooltipType="none"
+                  isAnimationActive={false}
                 />
               ))}
             </LineChart>
@@ -69,14 +93,21 @@ export const LiveChart = memo(function LiveChart({ title, unit, data, series }: 
   );
 });
 
-/** Draws a dot only where a value has no neighbour, which a line alone would leave invisible. */
-function isolatedDot(data: ChartPoint[], key: SeriesSpec["key"], color: string) {
-  return (props: { cx?: number; cy?: number; index?: number }) => {
-    const i = props.index ?? -1;
-    const here = data[i]?.[key] ?? null;
-    const alone =
-      here !== null && (data[i - 1]?.[key] ?? null) === null && (data[i + 1]?.[key] ?? null) === null;
-    if (!alone || props.cx === undefined || props.cy === undefined) return <g key={`dot-${key}-${i}`} />;
-    return <circle key={`dot-${key}-${i}`} cx={props.cx} cy={props.cy} r={3} fill={color} />;
-  };
+type LonePoint = ChartPoint & Record<string, number | null>;
+
+/**
+ * Adds `lone:<key>` values where a point has no neighbour: a line alone would leave it
+ * invisible, and a plain dot series is far cheaper for recharts than a dot renderer per point.
+ */
+function withLonePoints(data: ChartPoint[], series: SeriesSpec[]): LonePoint[] {
+  return data.map((point, i) => {
+    const out: LonePoint = { ...point };
+    for (const { key } of series) {
+      const here = point[key];
+      const alone =
+        here !== null && (data[i - 1]?.[key] ?? null) === null && (data[i + 1]?.[key] ?? null) === null;
+      out[`lone:${key}`] = alone ? here : null;
+    }
+    return out;
+  });
 }

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useLive, useLiveVersion } from "../../hooks/live-context.ts";
 import { useKnownSources } from "../../hooks/useKnownSources.ts";
 import { useLiveSnapshot } from "../../hooks/useLiveSnapshot.ts";
+import { useChartHistory } from "./useChartHistory.ts";
 import { LiveChart, type SeriesSpec } from "./LiveChart.tsx";
 import { RecentErrors } from "./RecentErrors.tsx";
 
@@ -36,6 +37,7 @@ export default function SourceView({
     [current, minutes],
   );
   const live = current ? store.get(current) : undefined;
+  useChartHistory(current, minutes * 60_000);
 
   return (
     <section className="source-view">
@@ -72,9 +74,15 @@ export default function SourceView({
           )}
           <div className="chart-grid">
             <LiveChart title="Navigation duration" unit="ms, average" data={data} series={NAVIGATION} />
-            <LiveChart title="Scrape duration" unit="ms, average" data={data} series={SCRAPE} />
-            <LiveChart title="Items extracted" unit="per step" data={data} series={ITEMS} />
-            <LiveChart title="Retries" unit="per step" data={data} series={RETRIES} />
+            <LiveChart
+              title="Scrape duration"
+              unit="ms, average"
+              data={data}
+              series={SCRAPE}
+              staggerMs={200}
+            />
+            <LiveChart title="Items extracted" unit="per step" data={data} series={ITEMS} staggerMs={400} />
+            <LiveChart title="Retries" unit="per step" data={data} series={RETRIES} staggerMs={600} />
           </div>
           <h3 className="section-title">Recent errors</h3>
           <RecentErrors errors={live?.errors ?? []} />
