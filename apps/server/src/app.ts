@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import type { App, AppEnv } from "./app-types.ts";
 import { ApiError } from "./http/api-error.ts";
+import { corsForApi, requireAllowedOrigin } from "./http/origins.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { registerDashboard } from "./routes/dashboard/static.ts";
 import { registerHealth } from "./routes/health/health.ts";
 import { registerHistoryRoutes } from "./routes/history.ts";
@@ -22,6 +24,11 @@ export function createApp(services: Services): App {
     c.header("X-Request-Id", requestId);
     await next();
   });
+
+  app.use("*", securityHeaders);
+  app.use("/api/*", corsForApi(services.origins));
+  app.use("/api/v1/stream", requireAllowedOrigin(services.origins));
+  app.use("/api/v1/ws", requireAllowedOrigin(services.origins));
 
   // Access log: the path without its query string, since tokens may travel in it.
   app.use("*", async (c, next) => {

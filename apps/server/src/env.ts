@@ -61,6 +61,10 @@ export const EnvSchema = z
     ADMIN_TOKENS: list,
     ALLOW_ANONYMOUS: bool(false),
     ALLOWED_ORIGINS: list,
+    /** Ingest events per second per token (or per address when ingest is open); 0 = no limit. */
+    INGEST_RATE_LIMIT: int(0, 0, 100_000_000),
+    /** Events a key may send at once after being idle; 0 = one second's worth. */
+    INGEST_RATE_BURST: int(0, 0, 100_000_000),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     /** "auto": run the demo scrapers when the database is empty at start-up. */
     DEMO: z

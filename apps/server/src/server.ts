@@ -9,6 +9,8 @@ import { createApp } from "./app.ts";
 import { startDemo } from "./demo/demo.ts";
 import type { Env } from "./env.ts";
 import { startHistory } from "./history.ts";
+import { OriginPolicy } from "./http/origins.ts";
+import { IngestRateLimiter } from "./http/rate-limit.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import type { Logger } from "./logger.ts";
 import { ServerMetrics } from "./observability/server-metrics.ts";
@@ -96,6 +98,11 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     pipeline,
     streams,
     tokens: accessTokens(env),
+    origins: new OriginPolicy(env.ALLOWED_ORIGINS),
+    ingestLimiter: new IngestRateLimiter({
+      ratePerSecond: env.INGEST_RATE_LIMIT,
+      burst: env.INGEST_RATE_BURST,
+    }),
     idempotency: new IdempotencyCache(),
     startedAt,
     // Summaries, nightly job, anomalies and /metrics figures; the streams attach later.

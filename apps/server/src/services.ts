@@ -5,6 +5,8 @@ import type { BatchBus } from "@scrapewatch/hub";
 import type { Env } from "./env.ts";
 import type { HistoryServices } from "./history.ts";
 import { TokenSet } from "./http/auth.ts";
+import type { OriginPolicy } from "./http/origins.ts";
+import type { IngestRateLimiter } from "./http/rate-limit.ts";
 import type { Logger } from "./logger.ts";
 import type { BatchWriter } from "./pipeline/batch-writer.ts";
 import type { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
@@ -28,6 +30,10 @@ export interface Services {
   /** SSE/WebSocket streaming: fan-out, replay buffer, connections and their counters (stats). */
   streams: Streams;
   tokens: AccessTokens;
+  /** ALLOWED_ORIGINS: CORS and the Origin check of SSE and WebSocket. */
+  origins: OriginPolicy;
+  /** INGEST_RATE_LIMIT per ingest token or client address. */
+  ingestLimiter: IngestRateLimiter;
   /** Answers of recent ingest requests by Idempotency-Key (10 minutes). */
   idempotency: IdempotencyCache;
   startedAt: number;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { type Dialect, MetricStore, openDatabase } from "@scrapewatch/db";
 import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
 import { parseEnv } from "../src/env.ts";
-import { createLogger, type LogLevel } from "../src/logger.ts";
+import { createLogger, type Logger, type LogLevel } from "../src/logger.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 
 export interface TestServer extends RunningServer {
@@ -25,6 +25,8 @@ export interface TestServerOptions {
   /** Reuse a directory for dead-letter and spill files. */
   dir?: string;
   env?: Record<string, string>;
+  /** A logger of the test's own (e.g. to capture log lines). */
+  logger?: Logger;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -44,7 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const logLevel = (process.env.TEST_LOG_LEVEL ?? "silent") as LogLevel;
-  const running = await startServer(env, createLogger(logLevel));
+  const running = await startServer(env, options.logger ?? createLogger(logLevel));
   let stopped = false;
   return {
     ...running,

@@ -1,9 +1,11 @@
 // POST /api/v1/metrics: validate at the edge, queue, answer 202 with the server-assigned ids.
 import { MAX_INGEST_BYTES } from "@scrapewatch/protocol";
+import type { HttpBindings } from "@hono/node-server";
 import { bodyLimit } from "hono/body-limit";
 import type { App } from "../../app-types.ts";
 import { ApiError } from "../../http/api-error.ts";
 import { presentedToken, requireToken } from "../../http/auth.ts";
+import { rateLimitKey } from "../../http/rate-limit.ts";
 import { answerOnce } from "./idempotency.ts";
 import { validateIngestBody } from "./validate-events.ts";
 
@@ -35,16 +37,20 @@ export function registerIngest(app: App): void {
         throw new ApiError("invalid_json", `the body is not valid JSON: ${(error as Error).message}`);
       }
       const metrics = validateIngestBody(body);
-      const { pipeline, idempotency } = c.get("services");
+      const { pipeline, idempotency, ingestLimiter } = c.get("services");
+      const token = presentedToken(c.req.header("authorization"), c.req.query("token"));
+      const address = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress;
       // A repeated Idempotency-Key gets the first answer; its events are not accepted twice.
       const answer = answerOnce(
         idempotency,
         {
           key: c.req.header("idempotency-key"),
-          scope: presentedToken(c.req.header("authorization"), c.req.query("token")) ?? "",
+          scope: token ?? "",
           payload: metrics,
         },
         () => {
+          // Counted in events, and only for new work: a replayed answer costs nothing.
+          ingestLimiter.take(rateLimitKey(token, address), metrics.length);
           const ids = pipeline.accept(metrics);
           return { status: 202, body: { accepted: ids.length, ids } };
         },

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { App } from "../../app-types.ts";
 import type { RouteSpec } from "../../http/route-spec.ts";
+import { EventLoopMonitor } from "../../observability/event-loop.ts";
 import { requireRead } from "../read-guard.ts";
 
 const Count = z.number().int();
@@ -19,6 +20,8 @@ const Stats = z.object({
   resume: z.object({ hits: Count, misses: Count, resets: Count }),
   cursor: z.string().nullable(),
   memory: z.object({ rss: Count, heapUsed: Count, heapTotal: Count, external: Count, arrayBuffers: Count }),
+  /** Event-loop delay since the previous /stats reading (zeros on the first). */
+  eventLoop: z.object({ p50Ms: z.number(), p99Ms: z.number(), maxMs: z.number() }),
   uptimeSeconds: Count,
   startedAt: z.string(),
 });
@@ -33,6 +36,7 @@ export const statsSpec: RouteSpec = {
 };
 
 export function registerStats(app: App): void {
+  const eventLoop = new EventLoopMonitor();
   app.get(statsSpec.path, requireRead, (c) => {
     const { streams, pipeline, writer, startedAt } = c.get("services");
     const stream = streams.stats;
@@ -59,6 +63,7 @@ export function registerStats(app: App): void {
         external: memory.external,
         arrayBuffers: memory.arrayBuffers,
       },
+      eventLoop: eventLoop.read(),
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       startedAt: new Date(startedAt).toISOString(),
     };
