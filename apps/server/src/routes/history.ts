@@ -2,6 +2,7 @@
 // readiness, Prometheus, OpenAPI and its docs page) and lists their specs for the document.
 import type { App } from "../app-types.ts";
 import type { RouteSpec } from "../http/route-spec.ts";
+import { aggregateSpec, registerAggregate } from "./admin/aggregate.ts";
 import { listAnomaliesSpec, registerListAnomalies } from "./anomalies/list.ts";
 import { openApiSpec, registerOpenApi } from "./docs/openapi.ts";
 import { TRANSPORT_ROUTES } from "./docs/transport-routes.ts";
@@ -24,6 +25,7 @@ export const HISTORY_ROUTES: RouteSpec[] = [
   readyzSpec,
   prometheusSpec,
   openApiSpec,
+  aggregateSpec,
 ];
 
 /** Every route of the API, as the OpenAPI document lists them. */
@@ -40,4 +42,5 @@ export function registerHistoryRoutes(app: App): void {
   registerReadyz(app);
   registerPrometheus(app);
   registerOpenApi(app, () => ALL_ROUTES);
+  registerAggregate(app);
 }

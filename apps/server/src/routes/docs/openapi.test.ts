@@ -40,6 +40,7 @@ describe("GET /api/v1/openapi.json", () => {
         "GET /healthz",
         "GET /readyz",
         "GET /metrics",
+        "POST /api/v1/admin/aggregate",
       ].sort(),
     );
     const list = document.paths["/api/v1/metrics"]?.get?.parameters?.map((p) => p.name);
