@@ -6,7 +6,7 @@ import type { Database } from "./database.ts";
 export const RAW_TABLES = ["scraper_page_performance", "scheduler_metrics"] as const;
 
 export interface DeleteOptions {
-  /** Rows per DELETE (default 5,000). */
+  /** Rows per DELETE (default: 5,000 on MySQL, 1,000 on SQLite, whose calls block the event loop). */
   chunkSize?: number;
   /** Pause between chunks so queued inserts get their turn (default 10 ms). */
   pauseMs?: number;
@@ -46,7 +46,7 @@ export class RawRetention {
 
   /** Deletes raw rows older than the cutoff, chunk by chunk; returns how many were deleted. */
   async deleteBefore(cutoff: Date, options: DeleteOptions = {}): Promise<number> {
-    const chunkSize = options.chunkSize ?? 5_000;
+    const chunkSize = options.chunkSize ?? (this.database.dialect === "mysql" ? 5_000 : 1_000);
     const pauseMs = options.pauseMs ?? 10;
     const t = this.database.time;
     let deleted = 0;
