@@ -1,7 +1,7 @@
 // Daily roll-ups per (source, UTC date): computed in SQL from the raw rows of one day and upserted,
 // so computing a day twice gives the same row. Percentiles use the nearest-rank definition:
-// the p-th percentile of n sorted values is the value at 1-based rank ceil(p·n/100), read with
-// ORDER BY duration_ms LIMIT 1 OFFSET rank-1, the same on MariaDB 10.11 and SQLite.
+// the p-th percentile of n sorted values is the value at 1-based rank ceil(p·n/100), found with
+// ROW_NUMBER()/COUNT() windows (MariaDB 10.11 and SQLite alike) using integer arithmetic only.
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
 import { knownSources } from "./source-index.ts";
@@ -33,6 +33,9 @@ export interface DayResult {
   schedulerSources: number;
   rawRows: number;
 }
+
+const percentile = (p: number) =>
+  sql.raw(`MIN(CASE WHEN rn * 100 >= ${p} * n AND (rn - 1) * 100 < ${p} * n THEN duration_ms END)`);
 
 export class DailySummaryStore {
   constructor(private readonly database: Database) {}
@@ -107,7 +110,7 @@ export class DailySummaryStore {
     const rows = await this.aggregateBySource(
       "scraper_page_performance",
       "source, type",
-      "items_extracted",
+      "retry_count, items_extracted AS items",
       date,
     );
     const bySource = new Map<string, ScraperDailySummary>();
@@ -143,7 +146,12 @@ export class DailySummaryStore {
   }
 
   private async computeScheduler(date: string): Promise<SchedulerDailySummary[]> {
-    const rows = await this.aggregateBySource("scheduler_metrics", "source", "items_processed", date);
+    const rows = await this.aggregateBySource(
+      "scheduler_metrics",
+      "source",
+      "items_processed AS items",
+      date,
+    );
     return rows.map((row) => {
       const stats = readStats(row);
       return {
@@ -167,48 +175,38 @@ export class DailySummaryStore {
    * One source at a time, through the (source, timestamp) index: each statement stays short, and
    * SQLite (whose calls run on the event loop) lets ingest and streams run between them.
    */
-  private async aggregateBySource(table: string, groupBy: string, itemsColumn: string, date: string) {
+  private async aggregateBySource(table: string, groupBy: string, extra: string, date: string) {
     const rows: Record<string, unknown>[] = [];
     const sources = (await knownSources(this.database)).filter(
       (s) => (s.kind === "scheduler") === (table === "scheduler_metrics"),
     );
     for (const { source } of sources) {
-      rows.push(...(await this.aggregate(table, groupBy, itemsColumn, date, source)));
+      rows.push(...(await this.aggregate(table, groupBy, extra, date, source)));
       await new Promise((resolve) => setImmediate(resolve));
     }
     return rows;
   }
 
-  /**
-   * A source's day: counts, sums and extremes per group in one pass, then each nearest-rank
-   * percentile as the row at offset rank-1 in duration order (a sort of that group's day only;
-   * window functions over the same rows were several times slower on MariaDB).
-   */
-  private async aggregate(table: string, groupBy: string, itemsColumn: string, date: string, source: string) {
+  /** One pass over a source's day: counts, sums, extremes and nearest-rank percentiles per group. */
+  private aggregate(table: string, groupBy: string, extra: string, date: string, source: string) {
     const start = dayStart(date);
     const end = new Date(start.getTime() + DAY_MS);
     const t = this.database.time;
-    const isScraper = table === "scraper_page_performance";
-    const name = sql.raw(table);
-    const items = sql.raw(itemsColumn);
-    const retries = isScraper ? sql.raw(", SUM(retry_count) AS sum_retries") : sql``;
-    const range = sql`source = ${source} AND timestamp >= ${t(start)} AND timestamp < ${t(end)}`;
-    const groups = await this.database.all<Record<string, unknown>>(sql`
-      SELECT ${sql.raw(groupBy)}, COUNT(*) AS total, SUM(success) AS ok, SUM(duration_ms) AS sum_ms,
-        MIN(duration_ms) AS min_ms, MAX(duration_ms) AS max_ms, SUM(${items}) AS total_items${retries}
-      FROM ${name} WHERE ${range} GROUP BY ${sql.raw(groupBy)}`);
-    for (const group of groups) {
-      const n = Number(group.total);
-      const typeFilter = isScraper ? sql` AND type = ${String(group.type)}` : sql``;
-      for (const p of [50, 95, 99]) {
-        const rank = Math.max(1, Math.ceil((p * n) / 100));
-        const [row] = await this.database.all<{ d: unknown }>(
-          sql`SELECT duration_ms AS d FROM ${name} WHERE ${range}${typeFilter} ORDER BY duration_ms LIMIT 1 OFFSET ${rank - 1}`,
-        );
-        group[`p${p}`] = row?.d ?? null;
-      }
-    }
-    return groups;
+    const group = sql.raw(groupBy);
+    const retries =
+      table === "scraper_page_performance" ? sql.raw(", SUM(retry_count) AS sum_retries") : sql``;
+    return this.database.all<Record<string, unknown>>(sql`
+      SELECT ${group}, COUNT(*) AS total, SUM(success) AS ok, SUM(duration_ms) AS sum_ms,
+        MIN(duration_ms) AS min_ms, MAX(duration_ms) AS max_ms, SUM(items) AS total_items${retries},
+        ${percentile(50)} AS p50, ${percentile(95)} AS p95, ${percentile(99)} AS p99
+      FROM (
+        SELECT ${group}, success, duration_ms, ${sql.raw(extra)},
+          ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY duration_ms) AS rn,
+          COUNT(*) OVER (PARTITION BY ${group}) AS n
+        FROM ${sql.raw(table)}
+        WHERE source = ${source} AND timestamp >= ${t(start)} AND timestamp < ${t(end)}
+      ) ranked
+      GROUP BY ${group}`);
   }
 
   private async upsert(table: string, rows: Record<string, unknown>[], key = ["source", "date"]) {
