@@ -3,9 +3,10 @@ import type { Metric } from "@scrapewatch/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventId, stored, uniqueSource } from "../test/factories.ts";
 import { mean, nearestRank, seededRandom } from "../test/random.ts";
-import { DailySummaryStore, dayStart } from "./daily-summary.ts";
+import { DailySummaryStore } from "./daily-summary.ts";
 import { MetricStore, type StoredEvent } from "./metric-store.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "./testing.ts";
+import { dayStart } from "./utc-days.ts";
 
 const DAY = "2025-03-10";
 

@@ -2,19 +2,8 @@
 
 export type { AnomalyQuery } from "./anomaly-store.ts";
 export { AnomalyStore } from "./anomaly-store.ts";
-export type {
-  DayResult,
-  SchedulerDailySummary,
-  ScraperDailySummary,
-  SummaryRange,
-} from "./daily-summary.ts";
-export {
-  addDays,
-  DailySummaryStore,
-  dayStart,
-  readDate,
-  utcDate,
-} from "./daily-summary.ts";
+export type { DayResult, SummaryRange } from "./daily-summary.ts";
+export { DailySummaryStore } from "./daily-summary.ts";
 export type { Database, Dialect, MysqlDatabase, OpenOptions, SqliteDatabase } from "./database.ts";
 export { migrateDatabase, openDatabase } from "./database.ts";
 export { isDataError } from "./errors.ts";
@@ -27,3 +16,6 @@ export type { DeleteOptions } from "./retention.ts";
 export { RAW_TABLES, RawRetention } from "./retention.ts";
 export type { KnownSource } from "./source-index.ts";
 export { knownSources } from "./source-index.ts";
+export type { SchedulerDailySummary, ScraperDailySummary } from "./summary-rows.ts";
+export { readDate } from "./summary-rows.ts";
+export { addDays, dayStart, utcDate } from "./utc-days.ts";
