@@ -3,12 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { navigationEvent, uniqueSource } from "../../test/factories.ts";
 import { eventually, startTestServer, type TestServer } from "../../test/test-server.ts";
 
-declare global {
-  interface Window {
-    received: string[];
-    opens: number;
-  }
-}
+// Page code is passed as strings: this package is type-checked without the DOM library.
+const OPEN_STREAM = (source: string) => `
+  window.received = [];
+  window.opens = 0;
+  const events = new EventSource("/api/v1/stream?sources=${source}");
+  events.addEventListener("open", () => { window.opens += 1; });
+  events.addEventListener("metrics", (event) => {
+    window.received.push(...JSON.parse(event.data).metrics.map((m) => m.id));
+  });
+`;
 
 describe("SSE in a real browser", () => {
   let server: TestServer;
@@ -35,18 +39,7 @@ describe("SSE in a real browser", () => {
     const source = uniqueSource();
     const page = await browser.newPage();
     await page.goto(`${server.url}/healthz`);
-    await page.evaluate((src) => {
-      window.received = [];
-      window.opens = 0;
-      const events = new EventSource(`/api/v1/stream?sources=${src}`);
-      events.addEventListener("open", () => {
-        window.opens += 1;
-      });
-      events.addEventListener("metrics", (event) => {
-        const batch = JSON.parse((event as MessageEvent<string>).data) as { metrics: { id: string }[] };
-        window.received.push(...batch.metrics.map((m) => m.id));
-      });
-    }, source);
+    await page.evaluate(OPEN_STREAM(source));
     const ingest = async () =>
       (
         (await (
@@ -57,24 +50,24 @@ describe("SSE in a real browser", () => {
       ).ids;
 
     await eventually(
-      () => page.evaluate(() => window.opens),
+      () => page.evaluate<number>("window.opens"),
       (n) => n === 1,
     );
     const first = await ingest();
     await eventually(
-      () => page.evaluate(() => window.received.length),
+      () => page.evaluate<number>("window.received.length"),
       (n) => n === 2,
     );
     // Cut the stream from the server side; the browser reconnects after `retry: 3000`.
     for (const client of server.services.streams.each("sse")) client.end();
     const missed = await ingest();
     const received = await eventually(
-      () => page.evaluate(() => window.received),
+      () => page.evaluate<string[]>("window.received"),
       (ids) => ids.length >= 4,
       15_000,
     );
     expect(received).toEqual([...first, ...missed]);
-    expect(await page.evaluate(() => window.opens)).toBe(2);
+    expect(await page.evaluate<number>("window.opens")).toBe(2);
     expect(server.services.streams.stats.resumeHits).toBeGreaterThanOrEqual(1);
     await page.close();
   });

@@ -17,7 +17,7 @@ describe("GET /api/v1/ws", () => {
   let server: TestServer;
   let wsUrl: string;
   beforeAll(async () => {
-    server = await startTestServer({ env: { HEARTBEAT_INTERVAL_MS: "50" } });
+    server = await startTestServer();
     wsUrl = `${server.url.replace("http", "ws")}/api/v1/ws`;
   });
   afterAll(async () => server.stop());
@@ -136,6 +136,8 @@ describe("GET /api/v1/ws", () => {
   });
 
   it("pings every HEARTBEAT_INTERVAL_MS and terminates a peer that does not answer", async () => {
+    const beating = await startTestServer({ env: { HEARTBEAT_INTERVAL_MS: "100" } });
+    const wsUrl = `${beating.url.replace("http", "ws")}/api/v1/ws`;
     const alive = await WsConnection.open(wsUrl);
     let pings = 0;
     alive.socket.on("ping", () => {
@@ -151,6 +153,7 @@ describe("GET /api/v1/ws", () => {
     );
     expect(alive.socket.readyState).toBe(WebSocket.OPEN);
     alive.close();
+    await beating.stop();
   });
 });
 
