@@ -36,6 +36,8 @@ export const EnvSchema = z
         message: "must be redis://host:port[/db]",
       })
       .transform((url) => (url === "" ? undefined : url)),
+    /** The Redis stream instances share; instances with the same one form one product. */
+    REDIS_STREAM: z.string().min(1).default("scrapewatch:batches"),
     BATCH_INTERVAL_MS: int(1000, 0, 60_000),
     MAX_BATCH_SIZE: int(100, 1, 10_000),
     FLUSH_INTERVAL_MS: int(5000, 1, 600_000),

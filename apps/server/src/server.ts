@@ -6,13 +6,18 @@ import { MetricStore, openDatabase } from "@scrapewatch/db";
 import { CursorClock, LocalBatchBus } from "@scrapewatch/hub";
 import { positionFromKey } from "@scrapewatch/protocol";
 import { createApp } from "./app.ts";
+import { startDemo } from "./demo/demo.ts";
 import type { Env } from "./env.ts";
+import { startHistory } from "./history.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import type { Logger } from "./logger.ts";
+import { ServerMetrics } from "./observability/server-metrics.ts";
 import { BatchWriter } from "./pipeline/batch-writer.ts";
 import { DeadLetterFile } from "./pipeline/dead-letter.ts";
 import { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
 import { SpillFile } from "./pipeline/spill-file.ts";
+import { IdempotencyCache } from "./routes/metrics/idempotency.ts";
+import { RedisBatchBus } from "./scaleout/redis-batch-bus.ts";
 import { accessTokens, type Services } from "./services.ts";
 import { startSseHeartbeat } from "./stream/sse.ts";
 import { Streams } from "./stream/streams.ts";
@@ -44,11 +49,15 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   const spilled = await spill.load();
   // Events spilled by the last run carry cursors too: never hand theirs out again.
   for (const event of spilled) clock.observe(positionFromKey(event.position));
-  const bus = new LocalBatchBus(clock);
+  // With Redis the stream assigns cursors (the same on every instance); connect observes its newest.
+  const bus = env.REDIS_URL
+    ? await RedisBatchBus.connect({ url: env.REDIS_URL, stream: env.REDIS_STREAM, logger, clock })
+    : new LocalBatchBus(clock);
   const started = clock.current;
   const startAfter = started.ms === 0 && started.seq === 0 ? null : started;
   const streams = new Streams({ env, bus, store, logger, startAfter });
 
+  const serverMetrics = new ServerMetrics();
   const deadLetter = new DeadLetterFile(env.DEAD_LETTER_PATH);
   const writer = new BatchWriter({
     store,
@@ -58,6 +67,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     flushIntervalMs: env.FLUSH_INTERVAL_MS,
     flushBatchSize: env.FLUSH_BATCH_SIZE,
     onStoredThrough: (position) => streams.markStored(positionFromKey(position)),
+    onWritten: (rows, lagMs) => serverMetrics.observeWrite(rows, lagMs),
   });
   if (spilled.length > 0) {
     logger.info("writing events left unwritten by the previous run", { count: spilled.length });
@@ -75,6 +85,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     maxPending: env.MAX_PENDING,
   });
 
+  const startedAt = Date.now();
   const services: Services = {
     env,
     logger,
@@ -85,9 +96,26 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     pipeline,
     streams,
     tokens: accessTokens(env),
-    startedAt: Date.now(),
+    idempotency: new IdempotencyCache(),
+    startedAt,
+    // Summaries, nightly job, anomalies and /metrics figures; the streams attach later.
+    history: startHistory({
+      env,
+      logger,
+      database,
+      pipeline,
+      bus,
+      writer,
+      metrics: serverMetrics,
+      lifecycle,
+      startedAt,
+      anomalySink: () => streams,
+      streamStats: () => ({ ...streams.stats, subscriptions: streams.fanout.subscriptionsBySource() }),
+    }),
   };
   const app = createApp(services);
+  // The demo scrapers run when asked to, or ("auto", as `npm start` sets it) on an empty database.
+  const runDemo = env.DEMO === true || (env.DEMO === "auto" && (await store.isEmpty()));
 
   const wss = createWebSocketServer();
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, websocket: { server: wss } });
@@ -102,6 +130,13 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   const { port } = server.address() as AddressInfo;
   const host = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
 
+  const baseUrl = `http://${host}:${port}`;
+  const demo = runDemo ? startDemo({ baseUrl, token: env.INGEST_TOKENS[0], logger }) : null;
+  if (demo) logger.info("demo scrapers running (DEMO=0 turns them off)");
+
+  lifecycle.onStop("ingest", async () => {
+    await demo?.stop();
+  });
   lifecycle.onStop("ingest", () => {
     server.close();
   });
@@ -129,7 +164,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   });
 
   return {
-    url: `http://${host}:${port}`,
+    url: baseUrl,
     port,
     services,
     lifecycle,

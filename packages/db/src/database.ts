@@ -22,6 +22,11 @@ interface Common {
   /** Rows of a raw query. Column names as in the tables (snake_case). */
   all<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   run(query: SQL): Promise<void>;
+  /**
+   * Multi-row INSERT of plain values, skipping rows whose primary key exists. The hot path of
+   * ingest: built straight for the driver, without a query builder per value.
+   */
+  insertRows(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
   /** A JS time as the dialect stores it (Date for MySQL, epoch ms for SQLite) for raw queries. */
   time(date: Date): Date | number;
   /** A stored time back to a Date. */
@@ -89,6 +94,14 @@ function openMysql(url: string, options: OpenOptions): MysqlDatabase {
     async run(query: SQL) {
       await db.execute(query);
     },
+    async insertRows(table, columns, rows) {
+      if (rows.length === 0) return;
+      const [first] = columns;
+      await pool.query(
+        `INSERT INTO ${table} (${columns.join(", ")}) VALUES ? ON DUPLICATE KEY UPDATE ${first} = ${first}`,
+        [rows],
+      );
+    },
     time: (date) => date,
     readTime: (value) => (value instanceof Date ? value : new Date(String(value))),
     close: () => pool.end(),
@@ -119,6 +132,17 @@ function openSqlite(url: string): SqliteDatabase {
       await ready;
       await db.run(query);
     },
+    async insertRows(table, columns, rows) {
+      if (rows.length === 0) return;
+      await ready;
+      const tuple = `(${columns.map(() => "?").join(", ")})`;
+      const values = rows.map(() => tuple).join(", ");
+      const args = rows.flat().map(toSqliteValue);
+      await client.execute({
+        sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${values} ON CONFLICT DO NOTHING`,
+        args,
+      });
+    },
     time: (date) => date.getTime(),
     readTime: (value) => new Date(Number(value)),
     close: async () => {
@@ -126,4 +150,14 @@ function openSqlite(url: string): SqliteDatabase {
       client.close();
     },
   };
+}
+
+type SqliteValue = string | number | bigint | null | ArrayBuffer;
+
+function toSqliteValue(value: unknown): SqliteValue {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") return value;
+  return JSON.stringify(value);
 }

@@ -26,6 +26,8 @@ const SCHEDULER_TABLE = sql.raw("scheduler_metrics");
 const SCRAPER_COLUMNS =
   "id, position, source, type, url, duration_ms, retry_count, items_extracted, data_size, success, error, timestamp";
 const SCHEDULER_COLUMNS = "id, position, source, duration_ms, items_processed, success, error, timestamp";
+const SCRAPER_COLUMN_LIST = SCRAPER_COLUMNS.split(", ");
+const SCHEDULER_COLUMN_LIST = SCHEDULER_COLUMNS.split(", ");
 
 // SQLite allows 32,766 bound variables per statement (12 per scraper row); MariaDB's packet is
 // 16 MiB, and a worst-case row (2 KiB url, 4 KiB error in utf8mb4) stays far below 4 MiB/1,000.
@@ -123,29 +125,40 @@ export class MetricStore {
       const retries = metric.type === "navigation" ? metric.retryCount : 0;
       const items = metric.type === "scrape" ? metric.itemsExtracted : 0;
       const size = metric.type === "scrape" ? metric.dataSize : 0;
-      return sql`(${metric.id}, ${position}, ${metric.source}, ${metric.type}, ${metric.url}, ${metric.durationMs}, ${retries}, ${items}, ${size}, ${metric.success ? 1 : 0}, ${metric.error}, ${t(new Date(metric.timestamp))})`;
+      return [
+        metric.id,
+        position,
+        metric.source,
+        metric.type,
+        metric.url,
+        metric.durationMs,
+        retries,
+        items,
+        size,
+        metric.success ? 1 : 0,
+        metric.error,
+        t(new Date(metric.timestamp)),
+      ];
     });
-    await this.database.run(
-      sql`INSERT INTO ${SCRAPER_TABLE} (${sql.raw(SCRAPER_COLUMNS)}) VALUES ${sql.join(rows, sql`, `)} ${this.ignoreDuplicates()}`,
-    );
+    await this.database.insertRows("scraper_page_performance", SCRAPER_COLUMN_LIST, rows);
   }
 
   private async insertScheduler(events: StoredEvent[]): Promise<void> {
     const t = this.database.time;
     const rows = events.map(({ metric, position }) => {
       if (metric.type !== "scheduler") throw new Error("scraper event routed to scheduler table");
-      return sql`(${metric.id}, ${position}, ${metric.source}, ${metric.durationMs}, ${metric.itemsProcessed}, ${metric.success ? 1 : 0}, ${metric.error}, ${t(new Date(metric.timestamp))})`;
+      return [
+        metric.id,
+        position,
+        metric.source,
+        metric.durationMs,
+        metric.itemsProcessed,
+        metric.success ? 1 : 0,
+        metric.error,
+        t(new Date(metric.timestamp)),
+      ];
     });
-    await this.database.run(
-      sql`INSERT INTO ${SCHEDULER_TABLE} (${sql.raw(SCHEDULER_COLUMNS)}) VALUES ${sql.join(rows, sql`, `)} ${this.ignoreDuplicates()}`,
-    );
-  }
-
-  /** Duplicate ids are skipped; other errors (bad data) still fail, unlike INSERT IGNORE. */
-  private ignoreDuplicates(): SQL {
-    return this.database.dialect === "mysql"
-      ? sql`ON DUPLICATE KEY UPDATE id = id`
-      : sql`ON CONFLICT (id) DO NOTHING`;
+    await this.database.insertRows("scheduler_metrics", SCHEDULER_COLUMN_LIST, rows);
   }
 
   private async readTable(table: SQL, columns: string, query: EventQuery): Promise<StoredEvent[]> {

@@ -134,6 +134,17 @@ describe("GET /api/v1/ws", () => {
     ws.send("x".repeat(70 * 1024));
     expect(await ws.whenClosed()).toBe(1009);
   });
+});
+
+describe("GET /api/v1/ws heartbeats", () => {
+  let server: TestServer;
+  let wsUrl: string;
+  beforeAll(async () => {
+    // Its own server: a short interval would terminate slow test clients of the other suites.
+    server = await startTestServer({ env: { HEARTBEAT_INTERVAL_MS: "500" } });
+    wsUrl = `${server.url.replace("http", "ws")}/api/v1/ws`;
+  });
+  afterAll(async () => server.stop());
 
   it("pings every HEARTBEAT_INTERVAL_MS and terminates a peer that does not answer", async () => {
     const beating = await startTestServer({ env: { HEARTBEAT_INTERVAL_MS: "100" } });

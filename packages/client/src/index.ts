@@ -1,0 +1,31 @@
+// Public entry of @scrapewatch/client: the recorder, the scraper wrappers and the stream client.
+
+export type { ConfigureOptions } from "./defaults.ts";
+export { configure, defaultRecorder } from "./defaults.ts";
+export { InvalidRecordError } from "./events.ts";
+export type { DropReason, MetricsRecorderOptions } from "./recorder.ts";
+export { IngestRejectedError, MetricsRecorder } from "./recorder.ts";
+export type { GotoOptions, TrackablePage } from "./scraper-tracking.ts";
+export { gotoWithRetriesTracked, scrapePageTracked, trackSchedulerRun } from "./scraper-tracking.ts";
+export type {
+  Anomaly,
+  Batch,
+  Connected,
+  Metric,
+  MetricEvent,
+  NavigationRecord,
+  Reset,
+  SchedulerRunRecord,
+  ScrapeRecord,
+} from "./types.ts";
+export type {
+  ConnectInfo,
+  DisconnectInfo,
+  MetricsStreamEvents,
+  MetricsStreamOptions,
+  ReconnectPolicy,
+  ResetInfo,
+  StreamState,
+  StreamTransport,
+} from "./stream/metrics-stream.ts";
+export { MetricsStream } from "./stream/metrics-stream.ts";

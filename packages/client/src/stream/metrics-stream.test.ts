@@ -1,0 +1,208 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { StreamServer } from "../../test/stream-server.ts";
+import type { Batch } from "../types.ts";
+import { MetricsStream, type MetricsStreamOptions, type StreamTransport } from "./metrics-stream.ts";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+let seq = 0;
+const unique = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
+
+async function setup(transport: StreamTransport, options: Partial<MetricsStreamOptions> = {}) {
+  const server = await new StreamServer().start();
+  cleanups.push(() => server.stop());
+  const stream = new MetricsStream({
+    baseUrl: server.baseUrl,
+    transport,
+    reconnect: { initialDelayMs: 30, factor: 1.5, maxDelayMs: 200 },
+    ...options,
+  });
+  cleanups.push(() => stream.close());
+  const received: Batch[] = [];
+  stream.on("metrics", (batch) => received.push(batch));
+  return { server, stream, received };
+}
+
+/** Resolves when `check` holds, re-checking on each of the stream's events. */
+function until(stream: MetricsStream, check: () => boolean, timeoutMs = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("condition not met in time")), timeoutMs);
+    const probe = () => {
+      if (!check()) return;
+      clearTimeout(timer);
+      for (const event of ["metrics", "connect", "disconnect", "error"] as const) stream.off(event, probe);
+      resolve();
+    };
+    for (const event of ["metrics", "connect", "disconnect", "error"] as const) stream.on(event, probe);
+    probe();
+  });
+}
+
+describe.each(["sse", "websocket"] as const)("MetricsStream over %s", (transport) => {
+  it("delivers the batches of its sources only", async () => {
+    const a = unique("a");
+    const b = unique("b");
+    const { server, stream, received } = await setup(transport, { sources: [a] });
+    await stream.connect();
+    expect(stream.state).toBe("open");
+    server.publish(b);
+    const sent = server.publish(a, 3);
+    await until(stream, () => received.length === 1);
+    expect(received[0]).toEqual(sent);
+    expect(stream.lastEventId).toBe(sent.id);
+  });
+
+  it("reconnects across a server restart and resumes from its cursor: nothing missed, nothing twice", async () => {
+    const source = unique("resume");
+    const { server, stream, received } = await setup(transport, { sources: [source] });
+    const disconnects: boolean[] = [];
+    stream.on("disconnect", (info) => disconnects.push(info.willReconnect));
+    await stream.connect();
+    for (let i = 0; i < 3; i++) server.publish(source, 2);
+    await until(stream, () => received.length === 3);
+    const port = server.port;
+    await server.stop();
+    await until(stream, () => disconnects.length > 0);
+    server.publish(source); // published while this client is away
+    server.publish(source);
+    let connects = 0;
+    stream.on("connect", () => connects++);
+    await server.start(port);
+    await until(stream, () => connects === 1);
+    server.publish(source);
+    await until(stream, () => received.length === 6);
+    expect(received.map((b) => b.id)).toEqual(server.log.map((b) => b.id));
+    expect(server.resumes.at(-1)).toBe(server.log[2]?.id);
+    expect(disconnects[0]).toBe(true);
+  });
+
+  it("gives up after maxAttempts failed attempts and closes", async () => {
+    const { server, stream } = await setup(transport, {
+      reconnect: { initialDelayMs: 5, factor: 1, maxDelayMs: 5, maxAttempts: 3 },
+    });
+    await stream.connect();
+    const errors: Error[] = [];
+    stream.on("error", (error) => errors.push(error));
+    await server.stop();
+    await until(stream, () => stream.state === "closed");
+    expect(errors.at(-1)?.message).toMatch(/gave up after 3 attempts/);
+  });
+
+  it("reconnects when the link goes silent past the heartbeat timeout", async () => {
+    const { server, stream } = await setup(transport, { heartbeatTimeoutMs: 300 });
+    let connects = 0;
+    stream.on("connect", () => connects++);
+    await stream.connect();
+    server.silent = true;
+    await until(stream, () => connects >= 2);
+    expect(connects).toBeGreaterThanOrEqual(2);
+  });
+
+  it("follows sources added and removed while connected", async () => {
+    const a = unique("sub-a");
+    const b = unique("sub-b");
+    const { server, stream, received } = await setup(transport, { sources: [a] });
+    await stream.connect();
+    stream.subscribe([b]);
+    await waitFor(() => (transport === "sse" ? server.resumes.length === 2 : server.wsMessages.length >= 2));
+    server.publish(b);
+    await until(stream, () => received.length === 1);
+    expect(received[0]?.source).toBe(b);
+    stream.unsubscribe([b]);
+    await waitFor(() =>
+      transport === "sse"
+        ? server.resumes.length === 3
+        : server.wsMessages.some((m) => (m as { type: string }).type === "unsubscribe"),
+    );
+    server.publish(b);
+    const last = server.publish(a);
+    await until(stream, () => received.length === 2);
+    expect(received[1]?.id).toBe(last.id);
+    expect(stream.subscribedSources).toEqual([a]);
+  });
+
+  it("delivers anomalies", async () => {
+    const source = unique("anomaly");
+    const { server, stream } = await setup(transport, { sources: [source] });
+    const anomalies: unknown[] = [];
+    stream.on("anomaly", (anomaly) => anomalies.push(anomaly));
+    await stream.connect();
+    const sent = server.publishAnomaly(source);
+    await waitFor(() => anomalies.length === 1);
+    expect(anomalies[0]).toEqual(sent);
+  });
+
+  it("reports a reset when its cursor is older than the server keeps, then continues from the server's cursor", async () => {
+    const source = unique("reset");
+    const server = await new StreamServer().start();
+    cleanups.push(() => server.stop());
+    const old = server.publish(source);
+    server.publish(source);
+    const newest = server.publish(source);
+    server.oldestKept = newest.id;
+    const stream = new MetricsStream({
+      baseUrl: server.baseUrl,
+      transport,
+      sources: [source],
+      lastEventId: old.id,
+    });
+    cleanups.push(() => stream.close());
+    const resets: { previousCursor: string | null; cursor: string | null }[] = [];
+    const received: Batch[] = [];
+    stream.on("reset", (reset) => resets.push(reset));
+    stream.on("metrics", (batch) => received.push(batch));
+    await stream.connect();
+    await waitFor(() => resets.length === 1);
+    expect(resets[0]).toMatchObject({ previousCursor: old.id, cursor: newest.id });
+    expect(stream.lastEventId).toBe(newest.id);
+    const next = server.publish(source);
+    await waitFor(() => received.length === 1);
+    expect(received[0]?.id).toBe(next.id);
+  });
+
+  it("sends its token, and stops at once when the server refuses it", async () => {
+    const server = await new StreamServer({ token: "read-secret" }).start();
+    cleanups.push(() => server.stop());
+    const good = new MetricsStream({ baseUrl: server.baseUrl, transport, token: "read-secret" });
+    cleanups.push(() => good.close());
+    await good.connect();
+    const bad = new MetricsStream({ baseUrl: server.baseUrl, transport, token: "wrong" });
+    cleanups.push(() => bad.close());
+    const errors: Error[] = [];
+    bad.on("error", (error) => errors.push(error));
+    await expect(bad.connect()).rejects.toThrow(/401/);
+    expect(bad.state).toBe("closed");
+    expect(errors).toHaveLength(1);
+  });
+
+  it("lets a script exit by itself once it closes the stream", async () => {
+    const server = await new StreamServer().start();
+    cleanups.push(() => server.stop());
+    const script = fileURLToPath(new URL("../../test/fixtures/stream-child.ts", import.meta.url));
+    const source = unique("child");
+    const child = spawn(process.execPath, ["--import", "tsx", script, server.baseUrl, transport, source], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const stdout = child.stdout;
+    for await (const chunk of stdout) if (String(chunk).includes("connected")) break;
+    server.publish(source);
+    const started = Date.now();
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

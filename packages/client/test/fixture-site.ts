@@ -1,0 +1,89 @@
+// A local site for the browser tests: a quotes page, and a flaky page that fails the first N
+// times it is asked for (per key) with a redirect loop, so navigation retries can be observed.
+// (A dropped connection or a hang would not do: Chromium retries the first itself, and the
+// pending request of the second aborts the next navigation to the same URL.)
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export const QUOTES = [
+  { symbol: "AAPL", price: 190.12 },
+  { symbol: "MSFT", price: 411.5 },
+  { symbol: "NVDA", price: 121.07 },
+];
+
+const QUOTES_PAGE = `<!doctype html><html><head><title>Quotes</title></head><body><ul>${QUOTES.map(
+  (q) => `<li class="quote" data-symbol="${q.symbol}">${q.price}</li>`,
+).join("")}</ul></body></html>`;
+
+export class FixtureSite {
+  private server: Server | null = null;
+  /** Request times per flaky key. */
+  readonly hits = new Map<string, number[]>();
+  port = 0;
+
+  url(path: string): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://fixture");
+      if (url.pathname === "/quotes") {
+        res.writeHead(200, { "content-type": "text/html" }).end(QUOTES_PAGE);
+        return;
+      }
+      if (url.pathname === "/flaky") {
+        const key = url.searchParams.get("key") ?? "";
+        const failures = Number(url.searchParams.get("fail") ?? "0");
+        const hits = this.hits.get(key) ?? [];
+        hits.push(Date.now());
+        this.hits.set(key, hits);
+        if (hits.length <= failures) {
+          res.writeHead(302, { location: "/loop?n=1" }).end();
+          return;
+        }
+        res.writeHead(200, { "content-type": "text/html" }).end(QUOTES_PAGE);
+        return;
+      }
+      if (url.pathname === "/loop") {
+        const n = Number(url.searchParams.get("n") ?? "0") + 1;
+        res.writeHead(302, { location: `/loop?n=${n}` }).end();
+        return;
+      }
+      res.writeHead(404, { "content-type": "text/html" }).end("<p>not found</p>");
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+    return this;
+  }
+
+  /** A URL on a port nobody listens on: connection refused. */
+  static async refusedUrl(): Promise<string> {
+    const probe = createServer();
+    probe.listen(0, "127.0.0.1");
+    await once(probe, "listening");
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    return `http://127.0.0.1:${port}/gone`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
