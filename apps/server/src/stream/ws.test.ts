@@ -71,7 +71,8 @@ describe("GET /api/v1/ws", () => {
       Array.from({ length: 60 }, () => navigationEvent(source, { error: "é".repeat(1_500) })),
     );
     expect(idsOf(await ws.batches(63))).toEqual([...small, ...medium, ...large]);
-    expect((await ws.batches(63)).at(-1)?.metrics[0]).toMatchObject({ error: "é".repeat(1_500) });
+    // The last event is one of the large ones (a busy machine may batch it with the medium ones).
+    expect((await ws.batches(63)).at(-1)?.metrics.at(-1)).toMatchObject({ error: "é".repeat(1_500) });
     ws.close();
   });
 
