@@ -7,6 +7,7 @@
 //
 //   node bench/fanout/run.mjs [--quick] [--clients N] [--publishes P] [--rate R]
 //                             [--batch-size B] [--loadgens K] [--only scrapewatch,ws,socketio]
+//                             [--profile DIR]  (CPU profile of the Scrapewatch server into DIR)
 //
 // Needs the built server (`npm run build`). One process may hold at most `ulimit -n` sockets.
 import { fork, spawn } from "node:child_process";
@@ -26,6 +27,7 @@ const rate = Number(args.rate ?? 2);
 const batchSize = Number(args["batch-size"] ?? 10);
 const loadgens = Number(args.loadgens ?? (quick ? 1 : 2));
 const only = String(args.only ?? "scrapewatch,ws,socketio").split(",");
+const profile = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [];
 const CLK_TCK = 100;
 
 function parseArgs(argv) {
@@ -81,7 +83,7 @@ async function startTarget(name) {
   const port = await freePort();
   if (name === "scrapewatch") {
     const dir = mkdtempSync(join(tmpdir(), "sw-bench-fanout-"));
-    const child = spawn(process.execPath, [join(root, "apps/server/dist/main.js")], {
+    const child = spawn(process.execPath, [...profile, join(root, "apps/server/dist/main.js")], {
       env: {
         ...process.env,
         PORT: String(port),
@@ -110,7 +112,7 @@ async function startTarget(name) {
     };
   }
   const script = join(here, "peers", name === "ws" ? "ws-broadcast.mjs" : "socketio.mjs");
-  const child = fork(script, [], { env: { ...process.env, PORT: String(port) }, stdio: "inherit" });
+  const child = fork(script, [String(port)], { stdio: "inherit" });
   await new Promise((resolve) => child.once("message", resolve));
   const kind = name === "ws" ? "ws" : "sio";
   const clientUrl = name === "ws" ? `ws://127.0.0.1:${port}/` : `http://127.0.0.1:${port}`;

@@ -3,7 +3,7 @@
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 
-const port = Number(process.env.PORT ?? 0);
+const port = Number(process.argv[2] ?? 0);
 let seq = 0;
 const server = createServer((req, res) => {
   if (req.method !== "POST" || req.url !== "/publish") return;

@@ -4,7 +4,7 @@
 import { createServer } from "node:http";
 import { WebSocketServer } from "ws";
 
-const port = Number(process.env.PORT ?? 0);
+const port = Number(process.argv[2] ?? 0);
 let seq = 0;
 const server = createServer((req, res) => {
   if (req.method !== "POST" || req.url !== "/publish") {

@@ -60,6 +60,15 @@ describe("ReplayBuffer", () => {
     expect(buffer.resume({ ms: 7, seq: 2 }, all).from).toBe("memory");
   });
 
+  it("also bounds the events it keeps", () => {
+    const buffer = new ReplayBuffer(1_000, null, 10);
+    for (let ms = 1; ms <= 10; ms++) buffer.push(batch(ms, 0, "a", 4));
+    buffer.markStored({ ms: 10, seq: 0 });
+    expect(buffer.size).toBe(2);
+    expect(buffer.resume({ ms: 8, seq: 0 }, all).from).toBe("memory");
+    expect(buffer.resume({ ms: 7, seq: 0 }, all).from).toBe("storage");
+  });
+
   it("stays bounded over many batches", () => {
     const buffer = new ReplayBuffer(100, null);
     for (let ms = 1; ms <= 10_000; ms++) {

@@ -1,6 +1,6 @@
 // Recent batches kept in memory so a reconnecting client resumes without touching the database.
-// Bounded by a number of batches, except that a batch the writer has not stored yet is never
-// evicted: whatever is older than the buffer is then guaranteed to be in storage.
+// Bounded by a number of batches and of events, except that a batch the writer has not stored
+// yet is never evicted: whatever is older than the buffer is then guaranteed to be in storage.
 import {
   type Batch,
   type BatchCursor,
@@ -29,15 +29,19 @@ export class ReplayBuffer {
   /** The buffer holds every batch after this cursor (null: every batch ever published). */
   private coveredAfter: BatchCursor | null;
   private storedThrough: BatchCursor | null = null;
+  private events = 0;
 
   /**
    * @param capacity batches kept once stored
    * @param coveredAfter the newest cursor published before this buffer started listening
    *   (batches up to it are in storage, not here); null when there is none
+   * @param maxEvents events kept once stored, over all batches (bounds the heap when batches
+   *   are large)
    */
   constructor(
     private readonly capacity: number,
     coveredAfter: BatchCursor | null,
+    private readonly maxEvents = Number.POSITIVE_INFINITY,
   ) {
     this.coveredAfter = coveredAfter;
   }
@@ -56,6 +60,7 @@ export class ReplayBuffer {
     const cursor = parseCursor(batch.id);
     if (!cursor) throw new Error(`batch has a malformed cursor: ${batch.id}`);
     this.entries.push({ cursor: { ms: cursor.ms, seq: cursor.seq }, batch });
+    this.events += batch.metrics.length;
     this.evict();
   }
 
@@ -86,13 +91,14 @@ export class ReplayBuffer {
   }
 
   private evict(): void {
-    while (this.size > this.capacity) {
+    while (this.size > this.capacity || this.events > this.maxEvents) {
       const oldest = this.entries[this.head];
       if (!oldest || this.storedThrough === null || compareCursors(oldest.cursor, this.storedThrough) > 0) {
         break;
       }
       this.entries[this.head] = undefined;
       this.head += 1;
+      this.events -= oldest.batch.metrics.length;
       this.coveredAfter = oldest.cursor;
     }
     // Compact now and then so the array does not grow with the evicted prefix.

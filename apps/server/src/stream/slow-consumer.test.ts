@@ -2,7 +2,7 @@ import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { navigationEvent, uniqueSource } from "../../test/factories.ts";
-import { SseStream, WsConnection } from "../../test/stream-clients.ts";
+import { SseStream } from "../../test/stream-clients.ts";
 import { eventually, startTestServer, type TestServer } from "../../test/test-server.ts";
 
 /** An SSE client that sends its request and then never reads a byte. */

@@ -19,7 +19,6 @@ export const SSE_HEADERS = {
   "Content-Type": "text/event-stream",
   "Cache-Control": "no-cache, no-transform",
   "X-Accel-Buffering": "no",
-  Connection: "keep-alive",
 } as const;
 
 /** Text framed as one chunk of a chunked HTTP/1.1 body: `<hex length>\r\n<bytes>\r\n`. */

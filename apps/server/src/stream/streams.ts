@@ -16,6 +16,8 @@ import { replayFromStorage } from "./storage-replay.ts";
 import { ClientGone, type StreamClient, type Transport } from "./stream-client.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Events the replay buffer keeps at most (~100 MB of heap); older resumes read storage. */
+const REPLAY_MAX_EVENTS = 250_000;
 
 /** Counters read by /api/v1/stats and the Prometheus /metrics route. */
 export interface StreamStats {
@@ -57,7 +59,11 @@ export class Streams {
   resumeResets = 0;
 
   constructor(private readonly options: StreamsOptions) {
-    this.replayBuffer = new ReplayBuffer(options.env.REPLAY_BUFFER_SIZE, options.startAfter);
+    this.replayBuffer = new ReplayBuffer(
+      options.env.REPLAY_BUFFER_SIZE,
+      options.startAfter,
+      REPLAY_MAX_EVENTS,
+    );
     this.unsubscribe = options.bus.onBatch((batch) => {
       this.replayBuffer.push(batch);
       this.fanout.publishBatch(batch);
