@@ -33,17 +33,36 @@ const SCHEDULER_COLUMN_LIST = SCHEDULER_COLUMNS.split(", ");
 // 16 MiB, and a worst-case row (2 KiB url, 4 KiB error in utf8mb4) stays far below 4 MiB/1,000.
 const MAX_ROWS_PER_STATEMENT = { sqlite: 2_000, mysql: 1_000 } as const;
 const MAX_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
+const CONCURRENT_STATEMENTS = 2;
 
 export class MetricStore {
   constructor(private readonly database: Database) {}
 
-  /** Inserts events; an id already stored is left as it is, so a retried write never duplicates. */
+  /**
+   * Inserts events; an id already stored is left as it is, so a retried write never duplicates.
+   * Resolves once every row is stored. On MySQL two statements run at once, so the server keeps
+   * working while this process formats the next one; SQLite has a single writer anyway.
+   */
   async insert(events: readonly StoredEvent[]): Promise<void> {
     const scraper: StoredEvent[] = [];
     const scheduler: StoredEvent[] = [];
     for (const event of events) (event.metric.type === "scheduler" ? scheduler : scraper).push(event);
-    for (const chunk of this.chunks(scraper)) await this.insertScraper(chunk);
-    for (const chunk of this.chunks(scheduler)) await this.insertScheduler(chunk);
+    const statements = [
+      ...[...this.chunks(scraper)].map((chunk) => () => this.insertScraper(chunk)),
+      ...[...this.chunks(scheduler)].map((chunk) => () => this.insertScheduler(chunk)),
+    ];
+    const lanes = this.database.dialect === "mysql" ? CONCURRENT_STATEMENTS : 1;
+    let next = 0;
+    const errors: unknown[] = [];
+    await Promise.all(
+      Array.from({ length: Math.min(lanes, statements.length) }, async () => {
+        while (next < statements.length && errors.length === 0) {
+          const statement = statements[next++];
+          if (statement) await statement().catch((error: unknown) => errors.push(error));
+        }
+      }),
+    );
+    if (errors.length > 0) throw errors[0];
   }
 
   /** Events in position order, both tables merged. */
