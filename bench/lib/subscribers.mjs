@@ -18,6 +18,8 @@ const BIN_MS = 0.1;
 const HIST_BINS = 600_000; // 60 s at 0.1 ms
 const hist = new Uint32Array(HIST_BINS);
 const replay = [];
+/** Connection established (connected / subscribed / Socket.IO connect) → first batch. */
+const replayAfterConnect = [];
 const idBySeq = new Array(capacity);
 let idMismatch = 0;
 let stopping = false;
@@ -49,6 +51,7 @@ function newClient(spec, index) {
     cursor: null,
     everConnected: false,
     awaitingFirst: null,
+    connectedAt: null,
     reconnects: 0,
     cuts: 0,
     unexpectedDrops: 0,
@@ -61,8 +64,13 @@ function newClient(spec, index) {
   };
 }
 
+const debug = process.env.BENCH_DEBUG ? (...a) => console.error(`[${c0()}]`, ...a) : () => {};
+const t0 = Date.now();
+const c0 = () => Date.now() - t0;
+
 function onBatch(c, batch) {
   const at = now();
+  debug(c.index, c.kind, "batch", batch.id, batch.count);
   if (c.cursor !== null && typeof batch.id === "string" && compareCursors(batch.id, c.cursor) <= 0) {
     c.outOfOrder += 1;
   }
@@ -70,7 +78,9 @@ function onBatch(c, batch) {
   if (c.awaitingFirst !== null) {
     replay.push(at - c.awaitingFirst);
     c.awaitingFirst = null;
+    if (c.connectedAt !== null) replayAfterConnect.push(at - c.connectedAt);
   }
+  c.connectedAt = null;
   for (const metric of batch.metrics) {
     const mark = URL_MARK.exec(metric.url ?? "");
     if (!mark) continue;
@@ -90,6 +100,7 @@ function onBatch(c, batch) {
 
 /** A connection ended: reconnect after a random delay unless the run is over. */
 function onDrop(c, gen) {
+  debug(c.index, c.kind, "drop", gen, c.gen, c.cutting);
   if (gen !== c.gen) return;
   c.gen += 1;
   if (!c.cutting) c.unexpectedDrops += 1;
@@ -97,6 +108,7 @@ function onDrop(c, gen) {
   if (stopping) return;
   const delay = delayMin + Math.random() * (delayMax - delayMin);
   setTimeout(() => {
+    debug(c.index, c.kind, "reconnect", c.cursor);
     c.reconnects += 1;
     c.awaitingFirst = now();
     open(c);
@@ -104,6 +116,7 @@ function onDrop(c, gen) {
 }
 
 function onConnected(c, info) {
+  if (c.awaitingFirst !== null) c.connectedAt = now();
   // Only a first connection starts from the server's newest cursor; a resume keeps its own.
   if (!c.everConnected && c.cursor === null && info?.cursor) c.cursor = info.cursor;
   c.everConnected = true;
@@ -173,7 +186,10 @@ function openWs(c, resolve) {
       if (c.sources) subscribe.sources = c.sources;
       if (c.cursor) subscribe.lastEventId = c.cursor;
       socket.send(JSON.stringify(subscribe));
-    } else if (message.type === "subscribed") resolve(true);
+    } else if (message.type === "subscribed") {
+      if (c.awaitingFirst !== null) c.connectedAt = now();
+      resolve(true);
+    }
     else if (message.type === "reset") c.resets += 1;
   });
   socket.on("open", () => {
@@ -205,6 +221,7 @@ function openSio(c, resolve) {
     if (c.awaitingFirst === null) c.awaitingFirst = now();
   });
   socket.on("connect", () => {
+    if (c.awaitingFirst !== null) c.connectedAt = now();
     if (first) {
       first = false;
       resolve(true);
@@ -306,6 +323,7 @@ function report(total, ids) {
     idMismatch,
     lastCompleteAt: completes.includes(null) ? null : Math.max(...completes),
     replay,
+    replayAfterConnect,
     hist: sparse(hist),
     binMs: BIN_MS,
   };
