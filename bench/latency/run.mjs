@@ -35,7 +35,7 @@ const RATE = Number(args.rate ?? 1000);
 const PER_REQUEST = 10;
 const CLIENTS = Number(args.clients ?? (quick ? 5 : 50)); // per transport
 const ROUNDS = Number(args.rounds ?? (quick ? 1 : 3));
-const ONLY = String(args.only ?? "sqlite,mariadb,ws").split(",");
+const ONLY = String(args.only ?? (quick ? "sqlite,ws" : "sqlite,mariadb,ws")).split(",");
 const SOURCES = 10;
 const MYSQL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
 const PEER = fileURLToPath(new URL("../fanout/peers/ws-broadcast.mjs", import.meta.url));
@@ -56,17 +56,14 @@ async function mariadb() {
 }
 
 /** Starts one target; answers its ingest URL, its subscriber specs and a stop function. */
-async function startTarget(name, run, sources) {
+async function startTarget(name, sources) {
   if (name === "ws") {
     const child = fork(PEER, [], { env: { ...process.env, PORT: "0" }, stdio: "inherit" });
     const { ready: port } = await new Promise((resolve) => child.once("message", resolve));
     const url = `ws://127.0.0.1:${port}/`;
     return {
       publish: `http://127.0.0.1:${port}/publish`,
-      groups: [
-        [{ kind: "wsraw", url, count: CLIENTS }],
-        [{ kind: "wsraw", url, count: CLIENTS }],
-      ],
+      groups: [[{ kind: "wsraw", url, count: CLIENTS }], [{ kind: "wsraw", url, count: CLIENTS }]],
       pid: child.pid,
       stop: async () => {
         child.kill("SIGTERM");
@@ -105,11 +102,18 @@ async function round(name) {
   const run = `lat-${randomBytes(3).toString("hex")}`;
   const sources = Array.from({ length: SOURCES }, (_, k) => `${run}-${k}`);
   const total = SECONDS * RATE;
-  const target = await startTarget(name, run, sources);
+  const target = await startTarget(name, sources);
   const gens = [];
   try {
     for (const clients of target.groups) {
-      gens.push(await startSubscribers({ clients, capacity: total, expect: total, warmup: Math.min(RATE, total / 5) }));
+      gens.push(
+        await startSubscribers({
+          clients,
+          capacity: total,
+          expect: total,
+          warmup: Math.min(RATE, total / 5),
+        }),
+      );
     }
     const connected = await Promise.all(gens.map((g) => g.ask("connect", "connected")));
     const connectErrors = sum(connected, "errors");
@@ -203,7 +207,9 @@ const broken = ours.filter(
   (r) => r.missing + r.duplicated + r.outOfOrder + r.idMismatch + r.connectErrors + r.producerFailures > 0,
 );
 if (broken.length > 0) {
-  console.error(`latency: FAILED — ${JSON.stringify(broken.map(({ name, missing, duplicated, outOfOrder, idMismatch, connectErrors, producerFailures }) => ({ name, missing, duplicated, outOfOrder, idMismatch, connectErrors, producerFailures })))}`);
+  console.error(
+    `latency: FAILED — ${JSON.stringify(broken.map(({ name, missing, duplicated, outOfOrder, idMismatch, connectErrors, producerFailures }) => ({ name, missing, duplicated, outOfOrder, idMismatch, connectErrors, producerFailures })))}`,
+  );
   process.exit(1);
 }
 process.exit(0);

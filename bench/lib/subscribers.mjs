@@ -189,8 +189,7 @@ function openWs(c, resolve) {
     } else if (message.type === "subscribed") {
       if (c.awaitingFirst !== null) c.connectedAt = now();
       resolve(true);
-    }
-    else if (message.type === "reset") c.resets += 1;
+    } else if (message.type === "reset") c.resets += 1;
   });
   socket.on("open", () => {
     if (c.kind === "wsraw") resolve(true);

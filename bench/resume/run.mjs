@@ -32,7 +32,7 @@ const args = parseArgs();
 const quick = args.quick;
 const CLIENTS = Number(args.clients ?? (quick ? 20 : 200)); // per transport
 const PERIOD_MS = Number(args.period ?? (quick ? 2_000 : 15_000));
-const SECONDS = Number(args.seconds ?? (quick ? 8 : 60));
+const SECONDS = Number(args.seconds ?? (quick ? 6 : 60));
 const RATE = Number(args.rate ?? 1000);
 const PER_REQUEST = 10;
 const SOURCES = 10;
@@ -208,7 +208,8 @@ const lines = [
   ),
 ];
 const sio = results.find((r) => r.name === "socketio");
-if (sio) lines.push(`\nSocket.IO reconnections recovered: ${sio.recovered}, not recovered: ${sio.notRecovered}.`);
+if (sio)
+  lines.push(`\nSocket.IO reconnections recovered: ${sio.recovered}, not recovered: ${sio.notRecovered}.`);
 lines.push("SPEC 13 target: 100 % of events delivered exactly once, replay p99 < 1 s.");
 console.log(lines.join("\n"));
 if (args.json) {
@@ -219,7 +220,8 @@ if (args.json) {
 const ours = results.find((r) => r.name === "scrapewatch");
 if (
   ours &&
-  (ours.missing + ours.duplicated + ours.outOfOrder + ours.resets + ours.idMismatch + ours.producerFailures > 0 ||
+  (ours.missing + ours.duplicated + ours.outOfOrder + ours.resets + ours.idMismatch + ours.producerFailures >
+    0 ||
     ours.connectErrors > 0 ||
     ours.cuts === 0)
 ) {

@@ -28,10 +28,10 @@ import { median, parseArgs } from "../lib/stats.mjs";
 
 const args = parseArgs();
 const quick = args.quick;
-const EVENTS = Number(args.events ?? (quick ? 10_000 : 100_000));
+const EVENTS = Number(args.events ?? (quick ? 5_000 : 100_000));
 const CLIENTS = Number(args.clients ?? (quick ? 4 : 20)); // per transport, over all instances
 const ROUNDS = Number(args.rounds ?? (quick ? 1 : 3));
-const ONLY = String(args.only ?? "single,single-redis,pair").split(",");
+const ONLY = String(args.only ?? (quick ? "single,pair" : "single,single-redis,pair")).split(",");
 const PER_REQUEST = 500;
 const SOURCES = 10;
 const MYSQL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
@@ -116,7 +116,9 @@ async function runShape(name) {
       if (progress.every((p) => p.min >= EVENTS)) break;
       await sleep(100);
     }
-    const reports = await Promise.all(gens.map((g) => g.ask("report", "report", { total: EVENTS, ids: produced.ids })));
+    const reports = await Promise.all(
+      gens.map((g) => g.ask("report", "report", { total: EVENTS, ids: produced.ids })),
+    );
     const completes = reports.map((r) => r.lastCompleteAt);
     const lastComplete = completes.includes(null) ? null : Math.max(...completes);
     const clients = sum(reports, "clients");
@@ -201,10 +203,19 @@ const broken = Object.values(results)
   .flat()
   .filter(
     (r) =>
-      r.missing + r.duplicated + r.outOfOrder + r.idMismatch + r.resets + r.connectErrors + r.producerFailures > 0,
+      r.missing +
+        r.duplicated +
+        r.outOfOrder +
+        r.idMismatch +
+        r.resets +
+        r.connectErrors +
+        r.producerFailures >
+      0,
   );
 if (broken.length > 0) {
-  console.error(`scaleout: FAILED — ${broken.map((r) => r.name).join(", ")} did not deliver every event exactly once`);
+  console.error(
+    `scaleout: FAILED — ${broken.map((r) => r.name).join(", ")} did not deliver every event exactly once`,
+  );
   process.exit(1);
 }
 process.exit(0);

@@ -33,4 +33,6 @@ const io = new Server(server, {
   serveClient: false,
   connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true },
 });
-server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => process.send?.({ ready: server.address().port }));
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () =>
+  process.send?.({ ready: server.address().port }),
+);
