@@ -7,7 +7,7 @@
 // lost, duplicated or delivered out of cursor order by Scrapewatch.
 //
 //   node bench/latency/run.mjs [--quick] [--seconds=S] [--rate=R] [--clients=N] [--rounds=K]
-//                              [--only=sqlite,mariadb,ws]
+//                              [--targets=sqlite,mariadb,ws]
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -35,7 +35,7 @@ const RATE = Number(args.rate ?? 1000);
 const PER_REQUEST = 10;
 const CLIENTS = Number(args.clients ?? (quick ? 5 : 50)); // per transport
 const ROUNDS = Number(args.rounds ?? (quick ? 1 : 3));
-const ONLY = String(args.only ?? (quick ? "sqlite,ws" : "sqlite,mariadb,ws")).split(",");
+const ONLY = String(args.targets ?? (quick ? "sqlite,ws" : "sqlite,mariadb,ws")).split(",");
 const SOURCES = 10;
 const MYSQL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
 const PEER = fileURLToPath(new URL("../fanout/peers/ws-broadcast.mjs", import.meta.url));

@@ -7,7 +7,7 @@
 // 2N clients, same POSTs, same cuts. Exits 1 if Scrapewatch lost or duplicated an event.
 //
 //   node bench/resume/run.mjs [--quick] [--clients=N] [--period=ms] [--seconds=S] [--rate=R]
-//                             [--db=sqlite|mariadb] [--only=scrapewatch,socketio]
+//                             [--db=sqlite|mariadb] [--targets=scrapewatch,socketio]
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -37,7 +37,7 @@ const RATE = Number(args.rate ?? 1000);
 const PER_REQUEST = 10;
 const SOURCES = 10;
 const DB = args.db ?? "sqlite";
-const ONLY = String(args.only ?? "scrapewatch,socketio").split(",");
+const ONLY = String(args.targets ?? "scrapewatch,socketio").split(",");
 const MYSQL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
 const PEER = fileURLToPath(new URL("./peers/socketio-recovery.mjs", import.meta.url));
 

@@ -7,7 +7,7 @@
 // got every event exactly once, in cursor order, with the same id everywhere. Exits 1 if not.
 //
 //   node bench/scaleout/run.mjs [--quick] [--events=N] [--clients=N] [--rounds=K]
-//                               [--only=single,single-redis,pair]
+//                               [--targets=single,single-redis,pair]
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,10 +28,10 @@ import { median, parseArgs } from "../lib/stats.mjs";
 
 const args = parseArgs();
 const quick = args.quick;
-const EVENTS = Number(args.events ?? (quick ? 5_000 : 100_000));
+const EVENTS = Number(args.events ?? (quick ? 5_000 : 50_000));
 const CLIENTS = Number(args.clients ?? (quick ? 4 : 20)); // per transport, over all instances
 const ROUNDS = Number(args.rounds ?? (quick ? 1 : 3));
-const ONLY = String(args.only ?? (quick ? "single,pair" : "single,single-redis,pair")).split(",");
+const ONLY = String(args.targets ?? (quick ? "single,pair" : "single,single-redis,pair")).split(",");
 const PER_REQUEST = 500;
 const SOURCES = 10;
 const MYSQL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
