@@ -38,7 +38,12 @@ describe("SSE in a real browser", () => {
   it("EventSource receives batches and, after the server cuts it, resumes by Last-Event-ID", async () => {
     const source = uniqueSource();
     const page = await browser.newPage();
-    await page.goto(`${server.url}/healthz`);
+    // A same-origin page of the test's own: API answers carry `default-src 'none'`, which would
+    // (rightly) forbid a page made from them to open a stream.
+    await page.route(`${server.url}/blank`, (route) =>
+      route.fulfill({ contentType: "text/html", body: "<!doctype html><title>blank</title>" }),
+    );
+    await page.goto(`${server.url}/blank`);
     await page.evaluate(OPEN_STREAM(source));
     const ingest = async () =>
       (
