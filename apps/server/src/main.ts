@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT (once, however many signals arrive) and exit 0.
 import { EnvError, parseEnv } from "./env.ts";
 import { createLogger } from "./logger.ts";
-import { startServer } from "./server.ts";
+import { type RunningServer, startServer } from "./server.ts";
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof parseEnv>;
@@ -16,18 +16,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(env.LOG_LEVEL, { service: "scrapewatch" });
-  const running = await startServer(env, logger);
-  logger.info("listening", { url: running.url, database: running.services.database.dialect });
-
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      logger.info("already shutting down", { signal });
-      return;
-    }
-    logger.info("shutting down", { signal });
-    // A last resort if a step hangs: what is unwritten has been spilled by then.
+  // Handlers first: a signal during start-up must not kill the process with the default action.
+  let running: RunningServer | null = null;
+  let stopping = false;
+  const stop = () => {
+    if (!running) return; // start-up finishes first, then stops (see below)
     setTimeout(() => process.exit(0), env.SHUTDOWN_TIMEOUT_MS + 10_000).unref();
     running.shutdown().then(
       () => {
@@ -40,8 +33,21 @@ async function main(): Promise<void> {
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.info("already shutting down", { signal });
+      return;
+    }
+    stopping = true;
+    logger.info("shutting down", { signal });
+    stop();
+  };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+
+  running = await startServer(env, logger);
+  logger.info("listening", { url: running.url, database: running.services.database.dialect });
+  if (stopping) stop();
 }
 
 main().catch((error: unknown) => {
