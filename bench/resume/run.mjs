@@ -138,11 +138,19 @@ async function runTarget(name) {
     const produced = await done;
     await producer.exit();
     for (const g of gens) g.send("churn-stop");
-    // Catching up after the churn stops takes a while on a busy machine: wait as long as the run.
+    // Catching up after the churn stops takes a while on a busy machine: wait as long as the
+    // run, but not for events that stopped coming (a peer that lost them never sends them).
     const deadline = Date.now() + Math.max(30_000, SECONDS * 1000);
-    while (Date.now() < deadline) {
+    let last = -1;
+    let lastMoved = Date.now();
+    while (Date.now() < deadline && Date.now() - lastMoved < 5_000) {
       const progress = await Promise.all(gens.map((g) => g.ask("progress", "progress")));
       if (progress.every((p) => p.min >= total)) break;
+      const received = progress.reduce((n, p) => n + p.total, 0);
+      if (received !== last) {
+        last = received;
+        lastMoved = Date.now();
+      }
       await sleep(250);
     }
     const reports = await Promise.all(
