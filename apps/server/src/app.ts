@@ -4,8 +4,8 @@ import { Hono } from "hono";
 import type { App, AppEnv } from "./app-types.ts";
 import { ApiError } from "./http/api-error.ts";
 import { registerHealth } from "./routes/health/health.ts";
+import { registerHistoryRoutes } from "./routes/history.ts";
 import { registerIngest } from "./routes/metrics/ingest.ts";
-import { registerStats } from "./routes/stats/stats.ts";
 import type { Services } from "./services.ts";
 import { registerSse } from "./stream/sse.ts";
 import { registerWs } from "./stream/ws.ts";
@@ -19,6 +19,19 @@ export function createApp(services: Services): App {
     c.set("requestId", requestId);
     c.header("X-Request-Id", requestId);
     await next();
+  });
+
+  // Access log: the path without its query string, since tokens may travel in it.
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    services.logger.info("request", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
   });
 
   app.onError((error, c) => {
@@ -45,6 +58,6 @@ export function createApp(services: Services): App {
   registerIngest(app);
   registerSse(app, services.streams);
   registerWs(app, services.streams);
-  registerStats(app);
+  registerHistoryRoutes(app);
   return app;
 }

@@ -7,8 +7,10 @@ import { CursorClock, LocalBatchBus } from "@scrapewatch/hub";
 import { positionFromKey } from "@scrapewatch/protocol";
 import { createApp } from "./app.ts";
 import type { Env } from "./env.ts";
+import { startHistory } from "./history.ts";
 import { Lifecycle } from "./lifecycle.ts";
 import type { Logger } from "./logger.ts";
+import { ServerMetrics } from "./observability/server-metrics.ts";
 import { BatchWriter } from "./pipeline/batch-writer.ts";
 import { DeadLetterFile } from "./pipeline/dead-letter.ts";
 import { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
@@ -53,6 +55,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   const startAfter = started.ms === 0 && started.seq === 0 ? null : started;
   const streams = new Streams({ env, bus, store, logger, startAfter });
 
+  const serverMetrics = new ServerMetrics();
   const deadLetter = new DeadLetterFile(env.DEAD_LETTER_PATH);
   const writer = new BatchWriter({
     store,
@@ -62,6 +65,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     flushIntervalMs: env.FLUSH_INTERVAL_MS,
     flushBatchSize: env.FLUSH_BATCH_SIZE,
     onStoredThrough: (position) => streams.markStored(positionFromKey(position)),
+    onWritten: (rows, lagMs) => serverMetrics.observeWrite(rows, lagMs),
   });
   if (spilled.length > 0) {
     logger.info("writing events left unwritten by the previous run", { count: spilled.length });
@@ -79,6 +83,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     maxPending: env.MAX_PENDING,
   });
 
+  const startedAt = Date.now();
   const services: Services = {
     env,
     logger,
@@ -89,7 +94,21 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     pipeline,
     streams,
     tokens: accessTokens(env),
-    startedAt: Date.now(),
+    startedAt,
+    // Summaries, nightly job, anomalies and /metrics figures; the streams attach later.
+    history: startHistory({
+      env,
+      logger,
+      database,
+      pipeline,
+      bus,
+      writer,
+      metrics: serverMetrics,
+      lifecycle,
+      startedAt,
+      anomalySink: () => streams,
+      streamStats: () => ({ ...streams.stats, subscriptions: streams.fanout.subscriptionsBySource() }),
+    }),
   };
   const app = createApp(services);
 

@@ -3,6 +3,7 @@
 import type { Database, MetricStore } from "@scrapewatch/db";
 import type { BatchBus } from "@scrapewatch/hub";
 import type { Env } from "./env.ts";
+import type { HistoryServices } from "./history.ts";
 import { TokenSet } from "./http/auth.ts";
 import type { Logger } from "./logger.ts";
 import type { BatchWriter } from "./pipeline/batch-writer.ts";
@@ -27,6 +28,8 @@ export interface Services {
   streams: Streams;
   tokens: AccessTokens;
   startedAt: number;
+  /** Summaries, anomalies, nightly job and /metrics figures (history.ts). */
+  history: HistoryServices;
 }
 
 export function accessTokens(env: Env): AccessTokens {

@@ -1,6 +1,29 @@
 // Public entry of @scrapewatch/db.
-export { migrateDatabase, openDatabase } from "./database.ts";
+
+export type { AnomalyQuery } from "./anomaly-store.ts";
+export { AnomalyStore } from "./anomaly-store.ts";
+export type {
+  DayResult,
+  SchedulerDailySummary,
+  ScraperDailySummary,
+  SummaryRange,
+} from "./daily-summary.ts";
+export {
+  addDays,
+  DailySummaryStore,
+  dayStart,
+  readDate,
+  utcDate,
+} from "./daily-summary.ts";
 export type { Database, Dialect, MysqlDatabase, OpenOptions, SqliteDatabase } from "./database.ts";
+export { migrateDatabase, openDatabase } from "./database.ts";
 export { isDataError } from "./errors.ts";
-export { MetricStore } from "./metric-store.ts";
+export type { LockOutcome } from "./exclusive-lock.ts";
+export { withExclusiveLock } from "./exclusive-lock.ts";
 export type { EventQuery, StoredEvent } from "./metric-store.ts";
+export { MetricStore } from "./metric-store.ts";
+export { pingDatabase } from "./ping.ts";
+export type { DeleteOptions } from "./retention.ts";
+export { RAW_TABLES, RawRetention } from "./retention.ts";
+export type { KnownSource } from "./source-index.ts";
+export { knownSources } from "./source-index.ts";

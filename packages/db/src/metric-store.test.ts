@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventId, navigation, stored, uniqueSource } from "../test/factories.ts";
 import { isDataError } from "./errors.ts";
 import { MetricStore } from "./metric-store.ts";
-import { DIALECTS, createTestDatabase, type TestDatabase } from "./testing.ts";
+import { createTestDatabase, DIALECTS, type TestDatabase } from "./testing.ts";
 
 describe.each(DIALECTS)("MetricStore on %s", (dialect) => {
   let testDb: TestDatabase;

@@ -1,11 +1,12 @@
 // Fresh databases for tests: a temporary SQLite file, or a new MariaDB database that is
 // dropped afterwards. The MariaDB server is MYSQL_TEST_URL (default: root on 127.0.0.1:3306).
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { type Database, type Dialect, openDatabase } from "./database.ts";
+import { MYSQL_LOCK_NAME } from "./exclusive-lock.ts";
 
 export const MYSQL_TEST_URL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
 export const DIALECTS: readonly Dialect[] = ["sqlite", "mysql"];
@@ -54,4 +55,22 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
       await drop();
     },
   };
+}
+
+/**
+ * Takes a named lock of withExclusiveLock as another instance would (its own MySQL connection,
+ * or a lock file naming a live process), until the returned function releases it.
+ */
+export async function holdLockElsewhere(testDb: TestDatabase, name: string): Promise<() => Promise<void>> {
+  if (testDb.database.dialect === "mysql") {
+    const connection = await createConnection({ uri: testDb.url });
+    await connection.query(`SELECT GET_LOCK(${MYSQL_LOCK_NAME}, 0)`, [name]);
+    return async () => {
+      await connection.end();
+    };
+  }
+  const file = `${resolve(testDb.url.slice("file:".length))}.${name}.lock`;
+  // The parent process (the test runner) is alive, so the lock counts as held.
+  writeFileSync(file, String(process.ppid));
+  return async () => rmSync(file, { force: true });
 }

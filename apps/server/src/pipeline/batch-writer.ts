@@ -49,6 +49,14 @@ export class BatchWriter {
     return this.queued;
   }
 
+  /**
+   * Position key of the oldest event still waiting to be written, or null. The queue is in
+   * delivery order, so every stored row before it is final: readers page up to it without gaps.
+   */
+  get oldestPendingPosition(): string | null {
+    return this.queue[0]?.events[0]?.position ?? null;
+  }
+
   start(): void {
     this.timer = setInterval(() => this.kick(), this.options.flushIntervalMs);
     this.timer.unref();

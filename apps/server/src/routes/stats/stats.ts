@@ -1,44 +1,67 @@
 // GET /api/v1/stats: what this instance is doing now — streaming clients, subscriptions,
-// events per source since start, queue depths, memory and uptime. Guarded by READ_TOKENS.
+// events per source since start, queue depths, resumes, memory and uptime. Guarded by READ_TOKENS.
+import { z } from "zod";
 import type { App } from "../../app-types.ts";
-import { requireToken } from "../../http/auth.ts";
+import type { RouteSpec } from "../../http/route-spec.ts";
+import { requireRead } from "../read-guard.ts";
+
+const Count = z.number().int();
+
+const Stats = z.object({
+  clients: z.object({ sse: Count, websocket: Count, total: Count }),
+  /** Subscribed clients per source; "*" counts clients of every source. */
+  subscriptionsBySource: z.record(z.string(), Count),
+  eventsBySource: z.record(z.string(), Count),
+  eventsAccepted: Count,
+  queues: z.object({ batching: Count, writerPending: Count, pending: Count, replayBuffer: Count }),
+  database: z.object({ healthy: z.boolean(), written: Count, lastError: z.string().nullable() }),
+  droppedSlowConsumers: Count,
+  resume: z.object({ hits: Count, misses: Count, resets: Count }),
+  cursor: z.string().nullable(),
+  memory: z.object({ rss: Count, heapUsed: Count, heapTotal: Count, external: Count, arrayBuffers: Count }),
+  uptimeSeconds: Count,
+  startedAt: z.string(),
+});
+
+export const statsSpec: RouteSpec = {
+  method: "get",
+  path: "/api/v1/stats",
+  summary: "Live figures of this instance",
+  tag: "operations",
+  auth: "read",
+  responses: { 200: { description: "Figures now", schema: Stats } },
+};
 
 export function registerStats(app: App): void {
-  app.get(
-    "/api/v1/stats",
-    (c, next) => requireToken(c.get("services").tokens.read, "read")(c, next),
-    (c) => {
-      const { streams, pipeline, writer, startedAt } = c.get("services");
-      const stream = streams.stats;
-      const memory = process.memoryUsage();
-      return c.json({
-        clients: {
-          sse: stream.clients.sse,
-          websocket: stream.clients.websocket,
-          total: stream.clients.sse + stream.clients.websocket,
-        },
-        subscriptionsBySource: streams.fanout.subscriptionsBySource(),
-        eventsBySource: Object.fromEntries(pipeline.acceptedBySource),
-        eventsAccepted: pipeline.accepted,
-        queues: {
-          batching: pipeline.batching,
-          writerPending: writer.pending,
-          pending: pipeline.pending,
-          replayBuffer: streams.replayBuffer.size,
-        },
-        droppedSlowConsumers: stream.droppedSlowConsumers,
-        resume: { hits: stream.resumeHits, misses: stream.resumeMisses, resets: stream.resumeResets },
-        cursor: streams.newestCursor,
-        memory: {
-          rss: memory.rss,
-          heapUsed: memory.heapUsed,
-          heapTotal: memory.heapTotal,
-          external: memory.external,
-          arrayBuffers: memory.arrayBuffers,
-        },
-        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-        startedAt: new Date(startedAt).toISOString(),
-      });
-    },
-  );
+  app.get(statsSpec.path, requireRead, (c) => {
+    const { streams, pipeline, writer, startedAt } = c.get("services");
+    const stream = streams.stats;
+    const memory = process.memoryUsage();
+    const body: z.output<typeof Stats> = {
+      clients: { ...stream.clients, total: stream.clients.sse + stream.clients.websocket },
+      subscriptionsBySource: streams.fanout.subscriptionsBySource(),
+      eventsBySource: Object.fromEntries(pipeline.acceptedBySource),
+      eventsAccepted: pipeline.accepted,
+      queues: {
+        batching: pipeline.batching,
+        writerPending: writer.pending,
+        pending: pipeline.pending,
+        replayBuffer: streams.replayBuffer.size,
+      },
+      database: { healthy: writer.healthy, written: writer.written, lastError: writer.lastError },
+      droppedSlowConsumers: stream.droppedSlowConsumers,
+      resume: { hits: stream.resumeHits, misses: stream.resumeMisses, resets: stream.resumeResets },
+      cursor: streams.newestCursor,
+      memory: {
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        heapTotal: memory.heapTotal,
+        external: memory.external,
+        arrayBuffers: memory.arrayBuffers,
+      },
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      startedAt: new Date(startedAt).toISOString(),
+    };
+    return c.json(body);
+  });
 }

@@ -1,0 +1,93 @@
+// The nightly job: summarize yesterday (or a given day), then delete raw rows past retention —
+// but only days already summarized; an old day never summarized is summarized first. Runs under
+// a database-wide lock, so with several instances on one database only one does the work.
+import {
+  addDays,
+  DailySummaryStore,
+  type Database,
+  type DayResult,
+  dayStart,
+  RawRetention,
+  utcDate,
+  withExclusiveLock,
+} from "@scrapewatch/db";
+import type { Logger } from "../logger.ts";
+
+export const NIGHTLY_LOCK = "scrapewatch_nightly";
+
+export interface NightlyOptions {
+  database: Database;
+  logger: Logger;
+  retentionDays: number;
+  /** The UTC day to summarize (default: yesterday in UTC). */
+  date?: string;
+  now?: Date;
+  chunkSize?: number;
+  pauseMs?: number;
+  shouldStop?: () => boolean;
+}
+
+export interface NightlyReport {
+  /** False when another process held the lock; nothing was done. */
+  ran: boolean;
+  summarized: DayResult[];
+  /** Raw rows before this UTC midnight are deleted: today and RETENTION_DAYS full days are kept. */
+  cutoff: string;
+  deleted: number;
+}
+
+export async function runNightlyJob(options: NightlyOptions): Promise<NightlyReport> {
+  const now = options.now ?? new Date();
+  const cutoffDate = addDays(utcDate(now), -options.retentionDays);
+  const outcome = await withExclusiveLock(options.database, NIGHTLY_LOCK, () =>
+    runLocked(options, now, cutoffDate),
+  );
+  if (!outcome.ran) {
+    options.logger.info("nightly job skipped: another instance holds the lock");
+    return { ran: false, summarized: [], cutoff: cutoffDate, deleted: 0 };
+  }
+  return outcome.value;
+}
+
+async function runLocked(options: NightlyOptions, now: Date, cutoffDate: string): Promise<NightlyReport> {
+  const { database, logger } = options;
+  const summaries = new DailySummaryStore(database);
+  const retention = new RawRetention(database);
+  const summarized: DayResult[] = [];
+  const date = options.date ?? addDays(utcDate(now), -1);
+
+  // A day past retention that was summarized may already have lost raw rows: summarizing it
+  // again would overwrite a complete summary with a partial one.
+  const done = await summaries.summarizedDates(date, date);
+  if (date < cutoffDate && done.has(date)) {
+    logger.warn("not re-summarizing a day past retention", { date, cutoff: cutoffDate });
+  } else {
+    summarized.push(await summaries.summarizeDay(date));
+  }
+
+  const oldest = await retention.oldestTime();
+  if (oldest && utcDate(oldest) < cutoffDate) {
+    const first = utcDate(oldest);
+    const already = await summaries.summarizedDates(first, addDays(cutoffDate, -1));
+    for (let day = first; day < cutoffDate; day = addDays(day, 1)) {
+      if (already.has(day) || day === date) continue;
+      const start = dayStart(day);
+      const rows = await retention.countBetween(start, dayStart(addDays(day, 1)));
+      if (rows === 0) continue;
+      logger.info("summarizing an old day before it is deleted", { date: day, rows });
+      summarized.push(await summaries.summarizeDay(day));
+    }
+  }
+
+  const deleted = await retention.deleteBefore(dayStart(cutoffDate), {
+    chunkSize: options.chunkSize,
+    pauseMs: options.pauseMs,
+    shouldStop: options.shouldStop,
+  });
+  logger.info("nightly job done", {
+    summarized: summarized.map((day) => day.date),
+    cutoff: cutoffDate,
+    deleted,
+  });
+  return { ran: true, summarized, cutoff: cutoffDate, deleted };
+}

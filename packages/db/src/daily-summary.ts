@@ -1,0 +1,420 @@
+// Daily roll-ups per (source, UTC date): computed in SQL from the raw rows of one day and upserted,
+// so computing a day twice gives the same row. Percentiles use the nearest-rank definition:
+// the p-th percentile of n sorted values is the value at 1-based rank ceil(p·n/100), found with
+// ROW_NUMBER()/COUNT() windows (MariaDB 10.11 and SQLite alike) using integer arithmetic only.
+import { type SQL, sql } from "drizzle-orm";
+import type { Database } from "./database.ts";
+import { knownSources } from "./source-index.ts";
+
+export interface ScraperDailySummary {
+  source: string;
+  date: string;
+  totalNavigations: number;
+  successfulNavigations: number;
+  totalScrapes: number;
+  successfulScrapes: number;
+  avgNavigationMs: number | null;
+  minNavigationMs: number | null;
+  maxNavigationMs: number | null;
+  p50NavigationMs: number | null;
+  p95NavigationMs: number | null;
+  p99NavigationMs: number | null;
+  avgScrapeMs: number | null;
+  minScrapeMs: number | null;
+  maxScrapeMs: number | null;
+  p50ScrapeMs: number | null;
+  p95ScrapeMs: number | null;
+  p99ScrapeMs: number | null;
+  /** Mean retryCount of the day's navigations. */
+  avgRetries: number | null;
+  /** Sum and mean of itemsExtracted over the day's scrapes. */
+  totalItems: number;
+  avgItems: number | null;
+}
+
+export interface SchedulerDailySummary {
+  source: string;
+  date: string;
+  totalRuns: number;
+  successfulRuns: number;
+  avgDurationMs: number | null;
+  minDurationMs: number | null;
+  maxDurationMs: number | null;
+  p50DurationMs: number | null;
+  p95DurationMs: number | null;
+  p99DurationMs: number | null;
+  totalItems: number;
+  avgItems: number | null;
+}
+
+export interface SummaryRange {
+  sources?: readonly string[];
+  /** Inclusive 'YYYY-MM-DD'. */
+  from?: string;
+  /** Inclusive 'YYYY-MM-DD'. */
+  to?: string;
+  limit?: number;
+}
+
+export interface DayResult {
+  date: string;
+  scraperSources: number;
+  schedulerSources: number;
+  rawRows: number;
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+
+/** The UTC midnight that starts a 'YYYY-MM-DD' day. */
+export function dayStart(date: string): Date {
+  if (!DATE_RE.test(date)) throw new Error(`not a YYYY-MM-DD date: ${date}`);
+  const start = new Date(`${date}T00:00:00.000Z`);
+  if (Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== date) {
+    throw new Error(`not a calendar date: ${date}`);
+  }
+  return start;
+}
+
+export function utcDate(time: Date): string {
+  return time.toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return utcDate(new Date(dayStart(date).getTime() + days * DAY_MS));
+}
+
+const percentile = (p: number) =>
+  sql.raw(`MIN(CASE WHEN rn * 100 >= ${p} * n AND (rn - 1) * 100 < ${p} * n THEN duration_ms END)`);
+
+export class DailySummaryStore {
+  constructor(private readonly database: Database) {}
+
+  /** Summarizes one UTC day from the raw rows and records it in aggregation_runs. */
+  async summarizeDay(date: string): Promise<DayResult> {
+    const scraper = await this.computeScraper(date);
+    const scheduler = await this.computeScheduler(date);
+    await this.upsert("scraper_daily_summary", scraper.map(scraperColumns));
+    await this.upsert("scheduler_daily_summary", scheduler.map(schedulerColumns));
+    const rawRows =
+      scraper.reduce((sum, s) => sum + s.totalNavigations + s.totalScrapes, 0) +
+      scheduler.reduce((sum, s) => sum + s.totalRuns, 0);
+    await this.upsert("aggregation_runs", [{ date, summarized_at: new Date(), raw_rows: rawRows }], ["date"]);
+    return { date, scraperSources: scraper.length, schedulerSources: scheduler.length, rawRows };
+  }
+
+  /** Dates recorded as summarized, among the given ones. */
+  async summarizedDates(from: string, to: string): Promise<Set<string>> {
+    const rows = await this.database.all<{ date: unknown }>(
+      sql`SELECT date FROM aggregation_runs WHERE date >= ${from} AND date <= ${to}`,
+    );
+    return new Set(rows.map((row) => readDate(row.date)));
+  }
+
+  async scraperSummaries(range: SummaryRange): Promise<ScraperDailySummary[]> {
+    const rows = await this.readRange("scraper_daily_summary", range);
+    return rows.map((row) => ({
+      source: String(row.source),
+      date: readDate(row.date),
+      totalNavigations: Number(row.total_navigations),
+      successfulNavigations: Number(row.successful_navigations),
+      totalScrapes: Number(row.total_scrapes),
+      successfulScrapes: Number(row.successful_scrapes),
+      avgNavigationMs: num(row.avg_navigation_ms),
+      minNavigationMs: num(row.min_navigation_ms),
+      maxNavigationMs: num(row.max_navigation_ms),
+      p50NavigationMs: num(row.p50_navigation_ms),
+      p95NavigationMs: num(row.p95_navigation_ms),
+      p99NavigationMs: num(row.p99_navigation_ms),
+      avgScrapeMs: num(row.avg_scrape_ms),
+      minScrapeMs: num(row.min_scrape_ms),
+      maxScrapeMs: num(row.max_scrape_ms),
+      p50ScrapeMs: num(row.p50_scrape_ms),
+      p95ScrapeMs: num(row.p95_scrape_ms),
+      p99ScrapeMs: num(row.p99_scrape_ms),
+      avgRetries: num(row.avg_retries),
+      totalItems: Number(row.total_items),
+      avgItems: num(row.avg_items),
+    }));
+  }
+
+  async schedulerSummaries(range: SummaryRange): Promise<SchedulerDailySummary[]> {
+    const rows = await this.readRange("scheduler_daily_summary", range);
+    return rows.map((row) => ({
+      source: String(row.source),
+      date: readDate(row.date),
+      totalRuns: Number(row.total_runs),
+      successfulRuns: Number(row.successful_runs),
+      avgDurationMs: num(row.avg_duration_ms),
+      minDurationMs: num(row.min_duration_ms),
+      maxDurationMs: num(row.max_duration_ms),
+      p50DurationMs: num(row.p50_duration_ms),
+      p95DurationMs: num(row.p95_duration_ms),
+      p99DurationMs: num(row.p99_duration_ms),
+      totalItems: Number(row.total_items),
+      avgItems: num(row.avg_items),
+    }));
+  }
+
+  private async computeScraper(date: string): Promise<ScraperDailySummary[]> {
+    const rows = await this.aggregateBySource(
+      "scraper_page_performance",
+      "source, type",
+      "retry_count, items_extracted AS items",
+      date,
+    );
+    const bySource = new Map<string, ScraperDailySummary>();
+    for (const row of rows) {
+      const source = String(row.source);
+      const summary = bySource.get(source) ?? emptyScraper(source, date);
+      bySource.set(source, summary);
+      const stats = readStats(row);
+      if (row.type === "navigation") {
+        summary.totalNavigations = stats.total;
+        summary.successfulNavigations = stats.ok;
+        summary.avgNavigationMs = stats.avg;
+        summary.minNavigationMs = stats.min;
+        summary.maxNavigationMs = stats.max;
+        summary.p50NavigationMs = stats.p50;
+        summary.p95NavigationMs = stats.p95;
+        summary.p99NavigationMs = stats.p99;
+        summary.avgRetries = ratio(row.sum_retries, stats.total);
+      } else {
+        summary.totalScrapes = stats.total;
+        summary.successfulScrapes = stats.ok;
+        summary.avgScrapeMs = stats.avg;
+        summary.minScrapeMs = stats.min;
+        summary.maxScrapeMs = stats.max;
+        summary.p50ScrapeMs = stats.p50;
+        summary.p95ScrapeMs = stats.p95;
+        summary.p99ScrapeMs = stats.p99;
+        summary.totalItems = Number(row.total_items ?? 0);
+        summary.avgItems = ratio(row.total_items, stats.total);
+      }
+    }
+    return [...bySource.values()];
+  }
+
+  private async computeScheduler(date: string): Promise<SchedulerDailySummary[]> {
+    const rows = await this.aggregateBySource(
+      "scheduler_metrics",
+      "source",
+      "items_processed AS items",
+      date,
+    );
+    return rows.map((row) => {
+      const stats = readStats(row);
+      return {
+        source: String(row.source),
+        date,
+        totalRuns: stats.total,
+        successfulRuns: stats.ok,
+        avgDurationMs: stats.avg,
+        minDurationMs: stats.min,
+        maxDurationMs: stats.max,
+        p50DurationMs: stats.p50,
+        p95DurationMs: stats.p95,
+        p99DurationMs: stats.p99,
+        totalItems: Number(row.total_items ?? 0),
+        avgItems: ratio(row.total_items, stats.total),
+      };
+    });
+  }
+
+  /**
+   * One source at a time, through the (source, timestamp) index: each statement stays short, and
+   * SQLite (whose calls run on the event loop) lets ingest and streams run between them.
+   */
+  private async aggregateBySource(table: string, groupBy: string, extra: string, date: string) {
+    const rows: Record<string, unknown>[] = [];
+    const sources = (await knownSources(this.database)).filter(
+      (s) => (s.kind === "scheduler") === (table === "scheduler_metrics"),
+    );
+    for (const { source } of sources) {
+      rows.push(...(await this.aggregate(table, groupBy, extra, date, source)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return rows;
+  }
+
+  /** One pass over a source's day: counts, sums, extremes and nearest-rank percentiles per group. */
+  private aggregate(table: string, groupBy: string, extra: string, date: string, source: string) {
+    const start = dayStart(date);
+    const end = new Date(start.getTime() + DAY_MS);
+    const t = this.database.time;
+    const group = sql.raw(groupBy);
+    const retries =
+      table === "scraper_page_performance" ? sql.raw(", SUM(retry_count) AS sum_retries") : sql``;
+    return this.database.all<Record<string, unknown>>(sql`
+      SELECT ${group}, COUNT(*) AS total, SUM(success) AS ok, SUM(duration_ms) AS sum_ms,
+        MIN(duration_ms) AS min_ms, MAX(duration_ms) AS max_ms, SUM(items) AS total_items${retries},
+        ${percentile(50)} AS p50, ${percentile(95)} AS p95, ${percentile(99)} AS p99
+      FROM (
+        SELECT ${group}, success, duration_ms, ${sql.raw(extra)},
+          ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY duration_ms) AS rn,
+          COUNT(*) OVER (PARTITION BY ${group}) AS n
+        FROM ${sql.raw(table)}
+        WHERE source = ${source} AND timestamp >= ${t(start)} AND timestamp < ${t(end)}
+      ) ranked
+      GROUP BY ${group}`);
+  }
+
+  private async upsert(table: string, rows: Record<string, unknown>[], key = ["source", "date"]) {
+    const first = rows[0];
+    if (!first) return;
+    const columns = Object.keys(first);
+    const updates = columns.filter((column) => !key.includes(column));
+    // Bound variables per statement stay far below SQLite's 32,766 limit.
+    for (let i = 0; i < rows.length; i += 500) {
+      const values = rows.slice(i, i + 500).map(
+        (row) =>
+          sql`(${sql.join(
+            columns.map((column) => sql`${this.value(row[column])}`),
+            sql`, `,
+          )})`,
+      );
+      const set =
+        this.database.dialect === "mysql"
+          ? sql.raw(`ON DUPLICATE KEY UPDATE ${updates.map((c) => `${c} = VALUES(${c})`).join(", ")}`)
+          : sql.raw(
+              `ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${updates.map((c) => `${c} = excluded.${c}`).join(", ")}`,
+            );
+      await this.database.run(
+        sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(", "))}) VALUES ${sql.join(values, sql`, `)} ${set}`,
+      );
+    }
+  }
+
+  private value(value: unknown): unknown {
+    if (value instanceof Date) return this.database.time(value);
+    return value ?? null;
+  }
+
+  private readRange(table: string, range: SummaryRange) {
+    const where: SQL[] = [];
+    if (range.sources && range.sources.length > 0) {
+      where.push(
+        sql`source IN (${sql.join(
+          range.sources.map((s) => sql`${s}`),
+          sql`, `,
+        )})`,
+      );
+    }
+    if (range.from) where.push(sql`date >= ${range.from}`);
+    if (range.to) where.push(sql`date <= ${range.to}`);
+    const clause = where.length > 0 ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``;
+    return this.database.all<Record<string, unknown>>(
+      sql`SELECT * FROM ${sql.raw(table)} ${clause} ORDER BY date, source LIMIT ${range.limit ?? 10_000}`,
+    );
+  }
+}
+
+interface Stats {
+  total: number;
+  ok: number;
+  avg: number | null;
+  min: number | null;
+  max: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+// Means are computed here from exact sums: MySQL's AVG of integers is a DECIMAL with 4 places.
+function ratio(sum: unknown, count: number): number | null {
+  return count === 0 || sum === null || sum === undefined ? null : Number(sum) / count;
+}
+
+function readStats(row: Record<string, unknown>): Stats {
+  const total = Number(row.total);
+  return {
+    total,
+    ok: Number(row.ok ?? 0),
+    avg: ratio(row.sum_ms, total),
+    min: num(row.min_ms),
+    max: num(row.max_ms),
+    p50: num(row.p50),
+    p95: num(row.p95),
+    p99: num(row.p99),
+  };
+}
+
+function emptyScraper(source: string, date: string): ScraperDailySummary {
+  return {
+    source,
+    date,
+    totalNavigations: 0,
+    successfulNavigations: 0,
+    totalScrapes: 0,
+    successfulScrapes: 0,
+    avgNavigationMs: null,
+    minNavigationMs: null,
+    maxNavigationMs: null,
+    p50NavigationMs: null,
+    p95NavigationMs: null,
+    p99NavigationMs: null,
+    avgScrapeMs: null,
+    minScrapeMs: null,
+    maxScrapeMs: null,
+    p50ScrapeMs: null,
+    p95ScrapeMs: null,
+    p99ScrapeMs: null,
+    avgRetries: null,
+    totalItems: 0,
+    avgItems: null,
+  };
+}
+
+function scraperColumns(s: ScraperDailySummary): Record<string, unknown> {
+  return {
+    source: s.source,
+    date: s.date,
+    total_navigations: s.totalNavigations,
+    successful_navigations: s.successfulNavigations,
+    total_scrapes: s.totalScrapes,
+    successful_scrapes: s.successfulScrapes,
+    avg_navigation_ms: s.avgNavigationMs,
+    min_navigation_ms: s.minNavigationMs,
+    max_navigation_ms: s.maxNavigationMs,
+    p50_navigation_ms: s.p50NavigationMs,
+    p95_navigation_ms: s.p95NavigationMs,
+    p99_navigation_ms: s.p99NavigationMs,
+    avg_scrape_ms: s.avgScrapeMs,
+    min_scrape_ms: s.minScrapeMs,
+    max_scrape_ms: s.maxScrapeMs,
+    p50_scrape_ms: s.p50ScrapeMs,
+    p95_scrape_ms: s.p95ScrapeMs,
+    p99_scrape_ms: s.p99ScrapeMs,
+    avg_retries: s.avgRetries,
+    total_items: s.totalItems,
+    avg_items: s.avgItems,
+    updated_at: new Date(),
+  };
+}
+
+function schedulerColumns(s: SchedulerDailySummary): Record<string, unknown> {
+  return {
+    source: s.source,
+    date: s.date,
+    total_runs: s.totalRuns,
+    successful_runs: s.successfulRuns,
+    avg_duration_ms: s.avgDurationMs,
+    min_duration_ms: s.minDurationMs,
+    max_duration_ms: s.maxDurationMs,
+    p50_duration_ms: s.p50DurationMs,
+    p95_duration_ms: s.p95DurationMs,
+    p99_duration_ms: s.p99DurationMs,
+    total_items: s.totalItems,
+    avg_items: s.avgItems,
+    updated_at: new Date(),
+  };
+}
+
+function num(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/** MySQL DATE comes back as a Date at UTC midnight (the pool runs in UTC); SQLite keeps text. */
+export function readDate(value: unknown): string {
+  return value instanceof Date ? utcDate(value) : String(value).slice(0, 10);
+}

@@ -1,0 +1,74 @@
+// Deletion of raw rows past retention, in small chunks by primary key so that each statement
+// holds its locks only briefly and ingest keeps flowing between chunks.
+import { sql } from "drizzle-orm";
+import type { Database } from "./database.ts";
+
+export const RAW_TABLES = ["scraper_page_performance", "scheduler_metrics"] as const;
+
+export interface DeleteOptions {
+  /** Rows per DELETE (default 5,000). */
+  chunkSize?: number;
+  /** Pause between chunks so queued inserts get their turn (default 10 ms). */
+  pauseMs?: number;
+  /** Checked between chunks; true stops early (e.g. at shutdown). */
+  shouldStop?: () => boolean;
+}
+
+export class RawRetention {
+  constructor(private readonly database: Database) {}
+
+  /** The time of the oldest raw row, or null when there is none. */
+  async oldestTime(): Promise<Date | null> {
+    let oldest: Date | null = null;
+    for (const table of RAW_TABLES) {
+      const [row] = await this.database.all<{ t: unknown }>(
+        sql`SELECT MIN(timestamp) AS t FROM ${sql.raw(table)}`,
+      );
+      if (row?.t === null || row?.t === undefined) continue;
+      const time = this.database.readTime(row.t);
+      if (!oldest || time < oldest) oldest = time;
+    }
+    return oldest;
+  }
+
+  /** Raw rows of both tables with timestamp in [from, to). */
+  async countBetween(from: Date, to: Date): Promise<number> {
+    const t = this.database.time;
+    let total = 0;
+    for (const table of RAW_TABLES) {
+      const [row] = await this.database.all<{ n: unknown }>(
+        sql`SELECT COUNT(*) AS n FROM ${sql.raw(table)} WHERE timestamp >= ${t(from)} AND timestamp < ${t(to)}`,
+      );
+      total += Number(row?.n ?? 0);
+    }
+    return total;
+  }
+
+  /** Deletes raw rows older than the cutoff, chunk by chunk; returns how many were deleted. */
+  async deleteBefore(cutoff: Date, options: DeleteOptions = {}): Promise<number> {
+    const chunkSize = options.chunkSize ?? 5_000;
+    const pauseMs = options.pauseMs ?? 10;
+    const t = this.database.time;
+    let deleted = 0;
+    for (const table of RAW_TABLES) {
+      const name = sql.raw(table);
+      for (;;) {
+        if (options.shouldStop?.()) return deleted;
+        const ids = await this.database.all<{ id: string }>(
+          sql`SELECT id FROM ${name} WHERE timestamp < ${t(cutoff)} LIMIT ${chunkSize}`,
+        );
+        if (ids.length === 0) break;
+        await this.database.run(
+          sql`DELETE FROM ${name} WHERE id IN (${sql.join(
+            ids.map((row) => sql`${row.id}`),
+            sql`, `,
+          )})`,
+        );
+        deleted += ids.length;
+        if (ids.length < chunkSize) break;
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    }
+    return deleted;
+  }
+}
