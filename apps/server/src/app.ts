@@ -1,8 +1,10 @@
 // createApp(services): middleware, the error handler and route registration. No I/O at import.
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import type { App, AppEnv } from "./app-types.ts";
 import { ApiError } from "./http/api-error.ts";
+import { registerDashboard } from "./routes/dashboard/static.ts";
 import { registerHealth } from "./routes/health/health.ts";
 import { registerHistoryRoutes } from "./routes/history.ts";
 import { registerIngest } from "./routes/metrics/ingest.ts";
@@ -59,5 +61,10 @@ export function createApp(services: Services): App {
   registerSse(app, services.streams);
   registerWs(app, services.streams);
   registerHistoryRoutes(app);
+  // Last: the SPA answers every path the API does not own (apps/dashboard/dist, built by turbo).
+  registerDashboard(
+    app,
+    services.env.DASHBOARD_DIR ?? fileURLToPath(new URL("../../dashboard/dist", import.meta.url)),
+  );
   return app;
 }

@@ -6,6 +6,7 @@ import { MetricStore, openDatabase } from "@scrapewatch/db";
 import { CursorClock, LocalBatchBus } from "@scrapewatch/hub";
 import { positionFromKey } from "@scrapewatch/protocol";
 import { createApp } from "./app.ts";
+import { startDemo } from "./demo/demo.ts";
 import type { Env } from "./env.ts";
 import { startHistory } from "./history.ts";
 import { Lifecycle } from "./lifecycle.ts";
@@ -15,6 +16,7 @@ import { BatchWriter } from "./pipeline/batch-writer.ts";
 import { DeadLetterFile } from "./pipeline/dead-letter.ts";
 import { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
 import { SpillFile } from "./pipeline/spill-file.ts";
+import { IdempotencyCache } from "./routes/metrics/idempotency.ts";
 import { RedisBatchBus } from "./scaleout/redis-batch-bus.ts";
 import { accessTokens, type Services } from "./services.ts";
 import { startSseHeartbeat } from "./stream/sse.ts";
@@ -94,6 +96,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     pipeline,
     streams,
     tokens: accessTokens(env),
+    idempotency: new IdempotencyCache(),
     startedAt,
     // Summaries, nightly job, anomalies and /metrics figures; the streams attach later.
     history: startHistory({
@@ -111,6 +114,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     }),
   };
   const app = createApp(services);
+  // The demo scrapers run when asked to, or ("auto", as `npm start` sets it) on an empty database.
+  const runDemo = env.DEMO === true || (env.DEMO === "auto" && (await store.isEmpty()));
 
   const wss = createWebSocketServer();
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, websocket: { server: wss } });
@@ -125,6 +130,13 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   const { port } = server.address() as AddressInfo;
   const host = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
 
+  const baseUrl = `http://${host}:${port}`;
+  const demo = runDemo ? startDemo({ baseUrl, token: env.INGEST_TOKENS[0], logger }) : null;
+  if (demo) logger.info("demo scrapers running (DEMO=0 turns them off)");
+
+  lifecycle.onStop("ingest", async () => {
+    await demo?.stop();
+  });
   lifecycle.onStop("ingest", () => {
     server.close();
   });
@@ -152,7 +164,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   });
 
   return {
-    url: `http://${host}:${port}`,
+    url: baseUrl,
     port,
     services,
     lifecycle,

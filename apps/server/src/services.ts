@@ -8,6 +8,7 @@ import { TokenSet } from "./http/auth.ts";
 import type { Logger } from "./logger.ts";
 import type { BatchWriter } from "./pipeline/batch-writer.ts";
 import type { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
+import type { IdempotencyCache } from "./routes/metrics/idempotency.ts";
 import type { Streams } from "./stream/streams.ts";
 
 export interface AccessTokens {
@@ -27,6 +28,8 @@ export interface Services {
   /** SSE/WebSocket streaming: fan-out, replay buffer, connections and their counters (stats). */
   streams: Streams;
   tokens: AccessTokens;
+  /** Answers of recent ingest requests by Idempotency-Key (10 minutes). */
+  idempotency: IdempotencyCache;
   startedAt: number;
   /** Summaries, anomalies, nightly job and /metrics figures (history.ts). */
   history: HistoryServices;

@@ -3,7 +3,8 @@ import { MAX_INGEST_BYTES } from "@scrapewatch/protocol";
 import { bodyLimit } from "hono/body-limit";
 import type { App } from "../../app-types.ts";
 import { ApiError } from "../../http/api-error.ts";
-import { requireToken } from "../../http/auth.ts";
+import { presentedToken, requireToken } from "../../http/auth.ts";
+import { answerOnce } from "./idempotency.ts";
 import { validateIngestBody } from "./validate-events.ts";
 
 export function registerIngest(app: App): void {
@@ -34,8 +35,22 @@ export function registerIngest(app: App): void {
         throw new ApiError("invalid_json", `the body is not valid JSON: ${(error as Error).message}`);
       }
       const metrics = validateIngestBody(body);
-      const ids = c.get("services").pipeline.accept(metrics);
-      return c.json({ accepted: ids.length, ids }, 202);
+      const { pipeline, idempotency } = c.get("services");
+      // A repeated Idempotency-Key gets the first answer; its events are not accepted twice.
+      const answer = answerOnce(
+        idempotency,
+        {
+          key: c.req.header("idempotency-key"),
+          scope: presentedToken(c.req.header("authorization"), c.req.query("token")) ?? "",
+          payload: metrics,
+        },
+        () => {
+          const ids = pipeline.accept(metrics);
+          return { status: 202, body: { accepted: ids.length, ids } };
+        },
+      );
+      if (answer.replayed) c.header("Idempotent-Replayed", "true");
+      return c.body(answer.body, answer.status as 202, { "content-type": "application/json" });
     },
   );
 }
