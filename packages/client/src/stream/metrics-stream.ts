@@ -258,7 +258,9 @@ export class MetricsStream {
 
   private armHeartbeat(): void {
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = null;
     const transport = this.transport;
+    if (transport?.hidesHeartbeats) return;
     this.heartbeatTimer = setTimeout(() => {
       this.heartbeatTimer = null;
       if (!transport || this.transport !== transport) return;
