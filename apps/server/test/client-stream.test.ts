@@ -66,6 +66,27 @@ describe.each(["sse", "websocket"] as const)("MetricsStream against the server o
     expect(live.lastEventId).toBe(batches.at(-1)?.id);
   });
 
+  it("delivers a large batch (over 64 KiB) intact", async () => {
+    const running = await server();
+    const source = uniqueSource("sdk-large");
+    const { stream: live, ids, batches } = stream(running.url, transport, [source]);
+    await live.connect();
+    const recorder = new MetricsRecorder({ baseUrl: running.url, flushOnExit: false, batchSize: 60 });
+    cleanups.push(() => recorder.close());
+    const error = "é".repeat(1500);
+    for (let i = 0; i < 60; i++) {
+      recorder.recordPageNavigation(source, {
+        url: `https://large.test/${i}`,
+        durationMs: i,
+        success: false,
+        error,
+      });
+    }
+    await recorder.flush();
+    await waitFor(() => ids().length === 60);
+    expect(batches.flatMap((b) => b.metrics).every((m) => m.error === error)).toBe(true);
+  });
+
   it("reconnects and resumes across a server restart: nothing missed, nothing twice", async () => {
     const first = await server();
     const source = uniqueSource("sdk-resume");

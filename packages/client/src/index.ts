@@ -27,5 +27,5 @@ export type {
   ResetInfo,
   StreamState,
   StreamTransport,
-} from "./stream/metrics-stream.ts";
+} from "./stream/stream-types.ts";
 export { MetricsStream } from "./stream/metrics-stream.ts";

@@ -257,7 +257,7 @@ describe("trackSchedulerRun", () => {
     recorder = configured;
     await trackSchedulerRun(name, () => 7);
     const events = await recorded(name);
-    expect(events).toMatchObject([{ type: "scheduler", itemsProcessed: 1, success: true }]);
+    expect(events).toMatchObject([{ type: "scheduler", itemsProcessed: 7, success: true }]);
   });
 });
 
@@ -269,5 +269,7 @@ describe("countItems", () => {
     expect(countItems({ itemsProcessed: 5 })).toBe(5);
     expect(countItems(undefined)).toBe(0);
     expect(countItems({ title: "x" })).toBe(1);
+    expect(countItems(42)).toBe(42);
+    expect(countItems("text")).toBe(1);
   });
 });

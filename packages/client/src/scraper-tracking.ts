@@ -57,7 +57,7 @@ export async function gotoWithRetriesTracked<P extends TrackablePage>(
 
 /**
  * Runs `scrape(page)` and records a scrape: its duration, the items in its result (an array's
- * length, `items` of an object, 1 for any other value), and the data size (bytes of the result
+ * length, a number itself, `items` of an object, 1 for any other value), and the data size (bytes of the result
  * as JSON, or of the page's HTML when the result is empty).
  */
 export async function scrapePageTracked<P extends TrackablePage, T>(
@@ -113,6 +113,7 @@ export async function trackSchedulerRun<T>(
 export function countItems(result: unknown): number {
   if (result === undefined || result === null) return 0;
   if (Array.isArray(result)) return result.length;
+  if (typeof result === "number") return Number.isFinite(result) && result >= 0 ? Math.round(result) : 0;
   if (typeof result === "object") {
     const { items, itemsExtracted, itemsProcessed } = result as Record<string, unknown>;
     if (Array.isArray(items)) return items.length;

@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { StreamServer } from "../../test/stream-server.ts";
 import type { Batch } from "../types.ts";
-import { MetricsStream, type MetricsStreamOptions, type StreamTransport } from "./metrics-stream.ts";
+import { MetricsStream } from "./metrics-stream.ts";
+import type { MetricsStreamOptions, StreamTransport } from "./stream-types.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -3,62 +3,16 @@
 // silent link (no data or heartbeat for 60 s). Once closed it holds no timer or socket.
 import { unref } from "../backoff.ts";
 import type { Anomaly, Batch, Connected, Reset } from "../types.ts";
+import type {
+  MetricsStreamEvents,
+  MetricsStreamOptions,
+  ReconnectPolicy,
+  StreamState,
+} from "./stream-types.ts";
 import { compareCursors, isCursor } from "./cursor.ts";
 import { connectSse } from "./sse-transport.ts";
 import type { StreamMessageName, Transport, TransportEnd, TransportFactory } from "./transport.ts";
 import { connectWebSocket } from "./ws-transport.ts";
-
-export type StreamTransport = "sse" | "websocket";
-export type StreamState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
-
-export interface ReconnectPolicy {
-  initialDelayMs: number;
-  factor: number;
-  maxDelayMs: number;
-  /** Consecutive failed attempts before giving up (the stream then closes). */
-  maxAttempts: number;
-}
-
-export interface MetricsStreamOptions {
-  baseUrl: string;
-  /** Sources to follow; omitted: all of them. */
-  sources?: string[];
-  transport?: StreamTransport;
-  /** Read token. */
-  token?: string;
-  /** Resume after this cursor (a batch `m-s` or event `m-s-i` cursor). */
-  lastEventId?: string;
-  reconnect?: Partial<ReconnectPolicy>;
-  /** Reconnect when nothing (not even a heartbeat) arrived for this long. Default 60 s. */
-  heartbeatTimeoutMs?: number;
-}
-
-export interface ConnectInfo extends Connected {
-  transport: StreamTransport;
-  /** 0 for the first connection, then 1, 2… for each reconnection. */
-  reconnects: number;
-}
-
-export interface DisconnectInfo {
-  reason: string;
-  willReconnect: boolean;
-  /** Delay before the next attempt, when there is one. */
-  retryInMs?: number;
-}
-
-export interface ResetInfo extends Reset {
-  /** The cursor the client had: reload through REST `GET /api/v1/metrics?after=` from it. */
-  previousCursor: string | null;
-}
-
-export interface MetricsStreamEvents {
-  metrics: (batch: Batch) => void;
-  anomaly: (anomaly: Anomaly) => void;
-  reset: (reset: ResetInfo) => void;
-  connect: (info: ConnectInfo) => void;
-  disconnect: (info: DisconnectInfo) => void;
-  error: (error: Error) => void;
-}
 
 type Listeners = { [E in keyof MetricsStreamEvents]: Set<MetricsStreamEvents[E]> };
 
@@ -304,7 +258,9 @@ export class MetricsStream {
 
   private armHeartbeat(): void {
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = null;
     const transport = this.transport;
+    if (transport?.hidesHeartbeats) return;
     this.heartbeatTimer = setTimeout(() => {
       this.heartbeatTimer = null;
       if (!transport || this.transport !== transport) return;

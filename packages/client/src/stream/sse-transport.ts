@@ -103,6 +103,7 @@ function eventSourceSse(request: ConnectRequest, handlers: TransportHandlers): T
     handlers.end({ reason: "the event stream failed", fatal: false });
   };
   return {
+    hidesHeartbeats: true,
     close() {
       ended = true;
       source.close();

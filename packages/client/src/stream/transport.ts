@@ -34,6 +34,11 @@ export interface Transport {
   send?(message: object): void;
   /** Ends the connection without calling `end`. */
   close(): void;
+  /**
+   * The transport cannot see heartbeats (a browser's EventSource hides `: ping` comments), so a
+   * quiet stream must not be taken for a dead one; it reports a broken link itself.
+   */
+  hidesHeartbeats?: boolean;
 }
 
 export type TransportFactory = (request: ConnectRequest, handlers: TransportHandlers) => Transport;
