@@ -50,6 +50,11 @@ export const EnvSchema = z
     MAX_CLIENT_BUFFER_BYTES: int(1024 * 1024, 1024, 1024 * 1024 * 1024),
     /** Batches kept in memory for resume; older cursors are replayed from the database. */
     REPLAY_BUFFER_SIZE: int(10_000, 0, 10_000_000),
+    /**
+     * Events those batches may hold together: bounds the heap (an event held costs ~2 KB with
+     * its frames), and older resumes read the database instead.
+     */
+    REPLAY_BUFFER_EVENTS: int(50_000, 0, 100_000_000),
     RETENTION_DAYS: int(7, 1, 36_500),
     AGGREGATE_AT: z
       .string()

@@ -16,8 +16,6 @@ import { replayFromStorage } from "./storage-replay.ts";
 import { ClientGone, type StreamClient, type Transport } from "./stream-client.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Events the replay buffer keeps at most (~100 MB of heap); older resumes read storage. */
-const REPLAY_MAX_EVENTS = 250_000;
 
 /** Counters read by /api/v1/stats and the Prometheus /metrics route. */
 export interface StreamStats {
@@ -32,7 +30,14 @@ export interface StreamStats {
 }
 
 export interface StreamsOptions {
-  env: Pick<Env, "MAX_CLIENTS" | "MAX_CLIENT_BUFFER_BYTES" | "REPLAY_BUFFER_SIZE" | "RETENTION_DAYS">;
+  env: Pick<
+    Env,
+    | "MAX_CLIENTS"
+    | "MAX_CLIENT_BUFFER_BYTES"
+    | "REPLAY_BUFFER_SIZE"
+    | "REPLAY_BUFFER_EVENTS"
+    | "RETENTION_DAYS"
+  >;
   bus: BatchBus;
   store: MetricStore;
   logger: Logger;
@@ -62,7 +67,7 @@ export class Streams {
     this.replayBuffer = new ReplayBuffer(
       options.env.REPLAY_BUFFER_SIZE,
       options.startAfter,
-      REPLAY_MAX_EVENTS,
+      options.env.REPLAY_BUFFER_EVENTS,
     );
     this.unsubscribe = options.bus.onBatch((batch) => {
       this.replayBuffer.push(batch);
