@@ -134,16 +134,12 @@ async function main() {
       (
         await pool.query("SELECT COUNT(*) AS n FROM scraper_page_performance WHERE source = ?", [source])
       )[0][0].n;
-    const { createClient } = await import("@libsql/client");
-    const sqlite = createClient({ url: `file:${join(dir, "bench.db")}` });
+    const { default: Database } = await import("libsql");
+    const sqlite = new Database(join(dir, "bench.db"));
     const countSqlite = async (source) =>
       Number(
-        (
-          await sqlite.execute({
-            sql: "SELECT COUNT(*) AS n FROM scraper_page_performance WHERE source = ?",
-            args: [source],
-          })
-        ).rows[0].n,
+        sqlite.prepare("SELECT COUNT(*) AS n FROM scraper_page_performance WHERE source = ?").all([source])[0]
+          .n,
       );
     for (let round = 0; round < ROUNDS; round++) {
       const raw = await rawMysql(db.url, EVENTS);

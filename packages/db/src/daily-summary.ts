@@ -173,7 +173,7 @@ export class DailySummaryStore {
 
   /**
    * One source at a time, through the (source, timestamp) index: each statement stays short, and
-   * SQLite (whose calls run on the event loop) lets ingest and streams run between them.
+   * SQLite (one connection, in a worker thread) lets ingest's inserts run between them.
    */
   private async aggregateBySource(table: string, groupBy: string, extra: string, date: string) {
     const rows: Record<string, unknown>[] = [];

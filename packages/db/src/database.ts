@@ -3,15 +3,17 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient } from "@libsql/client";
 import type { SQL } from "drizzle-orm";
-import { drizzle as drizzleSqlite, type LibSQLDatabase } from "drizzle-orm/libsql";
-import { migrate as migrateSqlite } from "drizzle-orm/libsql/migrator";
 import { drizzle as drizzleMysql, type MySql2Database } from "drizzle-orm/mysql2";
 import { migrate as migrateMysql } from "drizzle-orm/mysql2/migrator";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { drizzle as drizzleSqlite, type SqliteRemoteDatabase } from "drizzle-orm/sqlite-proxy";
+import { migrate as migrateSqlite } from "drizzle-orm/sqlite-proxy/migrator";
 import { createPool } from "mysql2/promise";
 import * as mysqlSchema from "./schema/mysql.ts";
 import * as sqliteSchema from "./schema/sqlite.ts";
+import type { Shape } from "./sqlite/protocol.ts";
+import { SqliteConnection } from "./sqlite/sqlite-connection.ts";
 
 export type Dialect = "mysql" | "sqlite";
 
@@ -42,7 +44,11 @@ export interface MysqlDatabase extends Common {
 
 export interface SqliteDatabase extends Common {
   readonly dialect: "sqlite";
-  readonly db: LibSQLDatabase<typeof sqliteSchema>;
+  /**
+   * Drizzle over the worker thread that owns the connection (sqlite-proxy driver). `db.batch`
+   * runs as one transaction; `db.transaction` is refused, as other calls would interleave.
+   */
+  readonly db: SqliteRemoteDatabase<typeof sqliteSchema>;
   readonly schema: typeof sqliteSchema;
 }
 
@@ -65,7 +71,11 @@ export async function migrateDatabase(database: Database): Promise<void> {
   if (database.dialect === "mysql") {
     await migrateMysql(database.db, { migrationsFolder: resolve(MIGRATIONS_ROOT, "mysql") });
   } else {
-    await migrateSqlite(database.db, { migrationsFolder: resolve(MIGRATIONS_ROOT, "sqlite") });
+    const connection = sqliteConnections.get(database);
+    if (!connection) throw new Error("not a database opened by openDatabase");
+    await migrateSqlite(database.db, async (scripts) => void (await connection.script(scripts)), {
+      migrationsFolder: resolve(MIGRATIONS_ROOT, "sqlite"),
+    });
   }
 }
 
@@ -108,56 +118,74 @@ function openMysql(url: string, options: OpenOptions): MysqlDatabase {
   };
 }
 
+// WAL lets readers (REST, replay) run beside the batched writer.
+const SQLITE_PRAGMAS = [
+  "PRAGMA journal_mode = WAL",
+  "PRAGMA synchronous = NORMAL",
+  "PRAGMA busy_timeout = 5000",
+];
+
+/**
+ * SQLite's calls are synchronous, so the connection lives in a worker thread (sqlite/worker.ts)
+ * and every statement is a message to it: a slow statement, a WAL checkpoint or the nightly job
+ * never stalls the event loop. Statements still run one at a time, in call order.
+ */
 function openSqlite(url: string): SqliteDatabase {
   const file = url.startsWith("file:") ? url.slice("file:".length) : url;
   if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
-  const client = createClient({ url: file === ":memory:" ? ":memory:" : `file:${file}` });
-  const db = drizzleSqlite(client, { schema: sqliteSchema });
-  const ready = (async () => {
-    // WAL lets readers (REST, replay) run beside the batched writer.
-    await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA synchronous = NORMAL");
-    await client.execute("PRAGMA busy_timeout = 5000");
-  })();
-  return {
+  const connection = new SqliteConnection({
+    file: file === ":memory:" ? ":memory:" : file,
+    pragmas: SQLITE_PRAGMAS,
+  });
+  const dialect = new SQLiteAsyncDialect();
+  const db = drizzleSqlite(
+    async (sql, params, method) => {
+      if (/^\s*(begin|savepoint)\b/i.test(sql)) {
+        throw new Error(
+          "SQLite runs in a worker thread: use db.batch([...]) for statements that must be atomic",
+        );
+      }
+      const shape = proxyShape(method);
+      const result = await connection.query(sql, params, shape);
+      return { rows: shape === "run" ? [] : (result as unknown[]) };
+    },
+    async (queries) => {
+      const shapes = queries.map(({ method }) => proxyShape(method));
+      const results = await connection.batch(
+        queries.map(({ sql, params }, i) => ({ sql, params, shape: shapes[i] ?? "run" })),
+      );
+      return results.map((result, i) => ({ rows: (shapes[i] === "run" ? [] : result) as unknown[] }));
+    },
+    { schema: sqliteSchema },
+  );
+  const database: SqliteDatabase = {
     dialect: "sqlite",
     url,
     db,
     schema: sqliteSchema,
     async all<T>(query: SQL) {
-      await ready;
-      return (await db.all(query)) as T[];
+      const { sql, params } = dialect.sqlToQuery(query);
+      return (await connection.query(sql, params, "objects")) as T[];
     },
     async run(query: SQL) {
-      await ready;
-      await db.run(query);
+      const { sql, params } = dialect.sqlToQuery(query);
+      await connection.query(sql, params, "run");
     },
     async insertRows(table, columns, rows) {
       if (rows.length === 0) return;
-      await ready;
-      const tuple = `(${columns.map(() => "?").join(", ")})`;
-      const values = rows.map(() => tuple).join(", ");
-      const args = rows.flat().map(toSqliteValue);
-      await client.execute({
-        sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${values} ON CONFLICT DO NOTHING`,
-        args,
-      });
+      await connection.insert(table, columns, rows);
     },
     time: (date) => date.getTime(),
     readTime: (value) => new Date(Number(value)),
-    close: async () => {
-      await ready.catch(() => {});
-      client.close();
-    },
+    close: () => connection.close(),
   };
+  sqliteConnections.set(database, connection);
+  return database;
 }
 
-type SqliteValue = string | number | bigint | null | ArrayBuffer;
+const sqliteConnections = new WeakMap<SqliteDatabase, SqliteConnection>();
 
-function toSqliteValue(value: unknown): SqliteValue {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") return value;
-  return JSON.stringify(value);
+/** Rows as drizzle's sqlite-proxy driver wants them for each of its methods. */
+function proxyShape(method: "run" | "all" | "values" | "get"): Shape {
+  return method === "run" ? "run" : method === "get" ? "first" : "arrays";
 }

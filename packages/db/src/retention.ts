@@ -6,7 +6,10 @@ import type { Database } from "./database.ts";
 export const RAW_TABLES = ["scraper_page_performance", "scheduler_metrics"] as const;
 
 export interface DeleteOptions {
-  /** Rows per DELETE (default: 5,000 on MySQL, 1,000 on SQLite, whose calls block the event loop). */
+  /**
+   * Rows per DELETE (default: 5,000 on MySQL; 1,000 on SQLite, whose single connection makes
+   * ingest's inserts wait behind each chunk).
+   */
   chunkSize?: number;
   /** Pause between chunks so queued inserts get their turn (default 10 ms). */
   pauseMs?: number;
