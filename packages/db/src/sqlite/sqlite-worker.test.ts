@@ -86,10 +86,12 @@ describe("SQLite in a worker thread", () => {
     other.exec("BEGIN IMMEDIATE");
     const source = uniqueSource("locked");
     let released = false;
-    const insert = database.insertRows("scraper_page_performance", SCRAPER_COLUMNS, [
-      scraperRow(eventId(), source),
-    ]);
-    insert.then(() => expect(released).toBe(true));
+    let releasedWhenStored: boolean | undefined;
+    const insert = database
+      .insertRows("scraper_page_performance", SCRAPER_COLUMNS, [scraperRow(eventId(), source)])
+      .then(() => {
+        releasedWhenStored = released;
+      });
     let turns = 0;
     while (turns < 50) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -99,6 +101,7 @@ describe("SQLite in a worker thread", () => {
     other.exec("COMMIT");
     other.close();
     await insert;
+    expect(releasedWhenStored).toBe(true);
     const [row] = await database.all<{ n: number }>(
       sql`SELECT COUNT(*) AS n FROM scraper_page_performance WHERE source = ${source}`,
     );
