@@ -66,7 +66,8 @@ export class RawRetention {
 
   /**
    * MySQL: DELETE ... LIMIT over the time index (measured ~40 % faster than deleting listed ids).
-   * SQLite has no DELETE ... LIMIT in common builds: the ids are listed first.
+   * SQLite has no DELETE ... LIMIT in common builds: the ids are listed by a subquery, in the
+   * same statement, so the chunk is one message to the worker thread and no ids are built here.
    */
   private async deleteChunk(table: string, cutoff: Date, chunkSize: number): Promise<number> {
     const name = sql.raw(table);
@@ -76,16 +77,9 @@ export class RawRetention {
       );
       return result.affectedRows;
     }
-    const ids = await this.database.all<{ id: string }>(
-      sql`SELECT id FROM ${name} WHERE timestamp < ${this.database.time(cutoff)} LIMIT ${chunkSize}`,
+    const deleted = await this.database.all<{ one: number }>(
+      sql`DELETE FROM ${name} WHERE id IN (SELECT id FROM ${name} WHERE timestamp < ${this.database.time(cutoff)} LIMIT ${chunkSize}) RETURNING 1 AS one`,
     );
-    if (ids.length === 0) return 0;
-    await this.database.run(
-      sql`DELETE FROM ${name} WHERE id IN (${sql.join(
-        ids.map((row) => sql`${row.id}`),
-        sql`, `,
-      )})`,
-    );
-    return ids.length;
+    return deleted.length;
   }
 }
