@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // How long the embedded SQLite stalls the event loop: the same work — ingest inserts (batches of
-// 1,000 rows, one after another) and a retention delete (1,000 listed ids per DELETE, 10 ms
-// apart, as RawRetention does) — through the SqliteDatabase of packages/db (its connection in a
-// worker thread) and, as the peer in the same run, through libsql on the main thread (what
-// packages/db did before). A 1 ms timer chain measures the gaps: how long the main thread could
+// 1,000 rows, one after another) and a retention delete (chunks of 1,000 rows, 10 ms apart) —
+// through the SqliteDatabase of packages/db (its connection in a worker thread; RawRetention)
+// and, as the peer in the same run, through libsql on the main thread as packages/db did before
+// (the ids of a chunk listed, then deleted). A 1 ms timer chain measures the gaps: how long the main thread could
 // not run anything else. Targets alternate round by round; figures are medians over rounds.
 // Needs the build (packages/db/dist).
 //
