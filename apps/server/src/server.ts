@@ -19,6 +19,7 @@ import { DeadLetterFile } from "./pipeline/dead-letter.ts";
 import { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
 import { SpillFile } from "./pipeline/spill-file.ts";
 import { IdempotencyCache } from "./routes/metrics/idempotency.ts";
+import { RedisIdempotencyStore } from "./routes/metrics/idempotency-redis.ts";
 import { RedisBatchBus } from "./scaleout/redis-batch-bus.ts";
 import { accessTokens, type Services } from "./services.ts";
 import { startSseHeartbeat } from "./stream/sse.ts";
@@ -52,9 +53,10 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   // Events spilled by the last run carry cursors too: never hand theirs out again.
   for (const event of spilled) clock.observe(positionFromKey(event.position));
   // With Redis the stream assigns cursors (the same on every instance); connect observes its newest.
-  const bus = env.REDIS_URL
+  const redisBus = env.REDIS_URL
     ? await RedisBatchBus.connect({ url: env.REDIS_URL, stream: env.REDIS_STREAM, logger, clock })
-    : new LocalBatchBus(clock);
+    : null;
+  const bus = redisBus ?? new LocalBatchBus(clock);
   const started = clock.current;
   const startAfter = started.ms === 0 && started.seq === 0 ? null : started;
   const streams = new Streams({ env, bus, store, logger, startAfter });
@@ -103,7 +105,15 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       ratePerSecond: env.INGEST_RATE_LIMIT,
       burst: env.INGEST_RATE_BURST,
     }),
-    idempotency: new IdempotencyCache(),
+    // Shared through Redis when there is one, so a retry may land on any instance.
+    idempotency: redisBus
+      ? new RedisIdempotencyStore({
+          redis: redisBus.commands,
+          prefix: env.REDIS_STREAM,
+          fallback: new IdempotencyCache(),
+          logger,
+        })
+      : new IdempotencyCache(),
     startedAt,
     // Summaries, nightly job, anomalies and /metrics figures; the streams attach later.
     history: startHistory({

@@ -70,6 +70,11 @@ export class RedisBatchBus implements BatchBus {
     return bus;
   }
 
+  /** A command connection that fails fast while Redis is away (for other short commands). */
+  get commands(): Redis {
+    return this.writer;
+  }
+
   onBatch(listener: BatchListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
