@@ -2,6 +2,7 @@
 // anomaly detection on published batches, and the figures /metrics reports.
 import { AnomalyStore, DailySummaryStore, type Database } from "@scrapewatch/db";
 import type { BatchBus } from "@scrapewatch/hub";
+import { type Position, positionFromKey } from "@scrapewatch/protocol";
 import { type AnomalySink, AnomalyWatch } from "./anomalies/anomaly-watch.ts";
 import type { Env } from "./env.ts";
 import { scheduleDaily } from "./jobs/daily-schedule.ts";
@@ -39,6 +40,8 @@ export interface HistoryDeps {
   /** Looked up when needed: the streaming side may attach after start-up. */
   anomalySink: () => AnomalySink | undefined;
   streamStats: () => StreamStats | undefined;
+  /** Told the newest position retention deleted, so resumes from before it get `reset`. */
+  onRawDeleted?: (through: Position) => void;
 }
 
 export function startHistory(deps: HistoryDeps): HistoryServices {
@@ -65,14 +68,17 @@ export function startHistory(deps: HistoryDeps): HistoryServices {
     startedAt: deps.startedAt,
   });
 
-  const runNightly = (date?: string) =>
-    runNightlyJob({
+  const runNightly = async (date?: string) => {
+    const report = await runNightlyJob({
       database,
       logger: logger.child({ job: "nightly" }),
       retentionDays: env.RETENTION_DAYS,
       date,
       shouldStop: () => lifecycle.isStopping,
     });
+    if (report.deletedThrough) deps.onRawDeleted?.(positionFromKey(report.deletedThrough));
+    return report;
+  };
   const schedule = scheduleDaily(
     env.AGGREGATE_AT,
     () => runNightly(),

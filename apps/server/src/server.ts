@@ -127,6 +127,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       lifecycle,
       startedAt,
       anomalySink: () => streams,
+      // Every cursor up to the batch of the newest deleted row gets `reset` from now on.
+      onRawDeleted: (through) => streams.forgetBefore({ ms: through.ms, seq: through.seq + 1 }),
       streamStats: () => ({ ...streams.stats, subscriptions: streams.fanout.subscriptionsBySource() }),
     }),
   };

@@ -6,6 +6,7 @@ import { type BatchBus, FanOut, ReplayBuffer } from "@scrapewatch/hub";
 import {
   type Anomaly,
   type BatchCursor,
+  compareCursors,
   formatCursor,
   type Position,
   parseCursor,
@@ -107,6 +108,8 @@ export class Streams {
 
   /** Retention deleted raw rows up to this position: older cursors get `reset`. */
   forgetBefore(position: Position): void {
+    // Never back: a later run may find its newest deleted row older than an earlier run's.
+    if (this.forgottenBefore && compareCursors(position, this.forgottenBefore) <= 0) return;
     this.forgottenBefore = position;
   }
 
