@@ -1,31 +1,20 @@
 // Two servers sharing one MariaDB database and one Redis stream: one product.
-import { randomBytes } from "node:crypto";
-import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schedulerEvent, uniqueSource } from "../../test/factories.ts";
 import { SseStream } from "../../test/stream-clients.ts";
-import { eventually, startTestServer, type TestServer } from "../../test/test-server.ts";
+import { eventually, type TestServer } from "../../test/test-server.ts";
+import { startTwoInstances, type TwoInstances } from "../../test/two-instances.ts";
 
 describe("two instances behind Redis", () => {
   let a: TestServer;
   let b: TestServer;
-  let drop: () => Promise<void>;
+  let instances: TwoInstances;
 
   beforeAll(async () => {
-    const database = await createTestDatabaseUrl("mysql");
-    drop = database.drop;
-    const env = {
-      REDIS_URL: process.env.REDIS_TEST_URL ?? "redis://127.0.0.1:6379",
-      REDIS_STREAM: `sw-test-${randomBytes(4).toString("hex")}`,
-    };
-    a = await startTestServer({ databaseUrl: database.url, env });
-    b = await startTestServer({ databaseUrl: database.url, env });
+    instances = await startTwoInstances();
+    ({ a, b } = instances);
   });
-  afterAll(async () => {
-    await a.stop();
-    await b.stop();
-    await drop();
-  });
+  afterAll(async () => instances.stop());
 
   it("hands a batch ingested on one instance to the other's bus with the same cursor, and stores it once", async () => {
     const source = uniqueSource();

@@ -1,35 +1,28 @@
 // Idempotency-Key shared through Redis: two servers on one MariaDB database and one Redis, as two
 // instances behind a load balancer; and the store alone, with Redis taken away through a proxy.
 import { randomBytes } from "node:crypto";
-import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { navigationEvent, uniqueSource } from "../../../test/factories.ts";
 import { TcpProxy } from "../../../test/tcp-proxy.ts";
-import { countStored, eventually, startTestServer, type TestServer } from "../../../test/test-server.ts";
+import { countStored, eventually, type TestServer } from "../../../test/test-server.ts";
+import { REDIS_TEST_URL, startTwoInstances, type TwoInstances } from "../../../test/two-instances.ts";
 import { createLogger } from "../../logger.ts";
 import { IdempotencyCache } from "./idempotency.ts";
 import { RedisIdempotencyStore } from "./idempotency-redis.ts";
 
-const REDIS = new URL(process.env.REDIS_TEST_URL ?? "redis://127.0.0.1:6379");
+const REDIS = new URL(REDIS_TEST_URL);
 
 describe("Idempotency-Key across two instances (Redis)", () => {
   let a: TestServer;
   let b: TestServer;
-  let drop: () => Promise<void>;
+  let instances: TwoInstances;
 
   beforeAll(async () => {
-    const database = await createTestDatabaseUrl("mysql");
-    drop = database.drop;
-    const env = { REDIS_URL: REDIS.toString(), REDIS_STREAM: `sw-test-${randomBytes(4).toString("hex")}` };
-    a = await startTestServer({ databaseUrl: database.url, env });
-    b = await startTestServer({ databaseUrl: database.url, env });
+    instances = await startTwoInstances();
+    ({ a, b } = instances);
   });
-  afterAll(async () => {
-    await a.stop();
-    await b.stop();
-    await drop();
-  });
+  afterAll(async () => instances.stop());
 
   it("answers a key posted to instance A, then B, with the same ids and stores the events once", async () => {
     const source = uniqueSource("idem-ab");
