@@ -58,8 +58,10 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     : null;
   const bus = redisBus ?? new LocalBatchBus(clock);
   const started = clock.current;
-  const startAfter = started.ms === 0 && started.seq === 0 ? null : started;
+  // With Redis, another instance's unstored batches are read from the stream into the buffer.
+  const startAfter = redisBus?.catchUpFrom ?? (started.ms === 0 && started.seq === 0 ? null : started);
   const streams = new Streams({ env, bus, store, logger, startAfter });
+  redisBus?.onStoredThrough((through) => streams.markStored(through));
 
   const serverMetrics = new ServerMetrics();
   const deadLetter = new DeadLetterFile(env.DEAD_LETTER_PATH);
@@ -70,7 +72,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     logger,
     flushIntervalMs: env.FLUSH_INTERVAL_MS,
     flushBatchSize: env.FLUSH_BATCH_SIZE,
-    onStoredThrough: (position) => streams.markStored(positionFromKey(position)),
+    // With Redis the buffer hears from the bus once every instance's batches up to a cursor are stored.
+    onStoredThrough: (position) => (redisBus ?? streams).markStored(positionFromKey(position)),
     onWritten: (rows, lagMs) => serverMetrics.observeWrite(rows, lagMs),
   });
   if (spilled.length > 0) {

@@ -1,34 +1,50 @@
-// Two servers sharing one fresh MariaDB database and one fresh Redis stream: two instances of one
-// product behind a load balancer, for scale-out tests.
+// Servers sharing one fresh MariaDB database and one fresh Redis stream: instances of one product
+// behind a load balancer, for scale-out tests.
 import { randomBytes } from "node:crypto";
 import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
 import { startTestServer, type TestServer } from "./test-server.ts";
 
 export const REDIS_TEST_URL = process.env.REDIS_TEST_URL ?? "redis://127.0.0.1:6379";
 
-export interface TwoInstances {
-  a: TestServer;
-  b: TestServer;
-  /** Stops both and drops the database. */
+export interface Cluster {
+  databaseUrl: string;
+  /** Starts one more instance (with settings of its own on top of the shared ones). */
+  add(env?: Record<string, string>): Promise<TestServer>;
+  /** Stops every instance and drops the database. */
   stop(): Promise<void>;
 }
 
-export async function startTwoInstances(env: Record<string, string> = {}): Promise<TwoInstances> {
+export async function startCluster(env: Record<string, string> = {}): Promise<Cluster> {
   const database = await createTestDatabaseUrl("mysql");
   const shared = {
     REDIS_URL: REDIS_TEST_URL,
     REDIS_STREAM: `sw-test-${randomBytes(4).toString("hex")}`,
     ...env,
   };
-  const a = await startTestServer({ databaseUrl: database.url, env: shared });
-  const b = await startTestServer({ databaseUrl: database.url, env: shared });
+  const servers: TestServer[] = [];
   return {
-    a,
-    b,
+    databaseUrl: database.url,
+    async add(own = {}) {
+      const server = await startTestServer({ databaseUrl: database.url, env: { ...shared, ...own } });
+      servers.push(server);
+      return server;
+    },
     async stop() {
-      await a.stop();
-      await b.stop();
+      for (const server of servers) await server.stop();
       await database.drop();
     },
   };
+}
+
+export interface TwoInstances {
+  a: TestServer;
+  b: TestServer;
+  stop(): Promise<void>;
+}
+
+export async function startTwoInstances(env: Record<string, string> = {}): Promise<TwoInstances> {
+  const cluster = await startCluster(env);
+  const a = await cluster.add();
+  const b = await cluster.add();
+  return { a, b, stop: () => cluster.stop() };
 }
