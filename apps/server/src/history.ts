@@ -2,11 +2,11 @@
 // anomaly detection on published batches, and the figures /metrics reports.
 import { AnomalyStore, DailySummaryStore, type Database } from "@scrapewatch/db";
 import type { BatchBus } from "@scrapewatch/hub";
-import { type Position, positionFromKey } from "@scrapewatch/protocol";
+import type { BatchCursor } from "@scrapewatch/protocol";
 import { type AnomalySink, AnomalyWatch } from "./anomalies/anomaly-watch.ts";
 import type { Env } from "./env.ts";
 import { scheduleDaily } from "./jobs/daily-schedule.ts";
-import { type NightlyReport, runNightlyJob } from "./jobs/nightly-job.ts";
+import { type NightlyReport, resumableFrom, runNightlyJob } from "./jobs/nightly-job.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 import type { Logger } from "./logger.ts";
 import type { ServerMetrics, StreamStats } from "./observability/server-metrics.ts";
@@ -40,8 +40,8 @@ export interface HistoryDeps {
   /** Looked up when needed: the streaming side may attach after start-up. */
   anomalySink: () => AnomalySink | undefined;
   streamStats: () => StreamStats | undefined;
-  /** Told the newest position retention deleted, so resumes from before it get `reset`. */
-  onRawDeleted?: (through: Position) => void;
+  /** Told after retention deleted rows: resumes from an older cursor must get `reset`. */
+  onRawDeleted?: (resumableFrom: BatchCursor) => void;
 }
 
 export function startHistory(deps: HistoryDeps): HistoryServices {
@@ -76,7 +76,8 @@ export function startHistory(deps: HistoryDeps): HistoryServices {
       date,
       shouldStop: () => lifecycle.isStopping,
     });
-    if (report.deletedThrough) deps.onRawDeleted?.(positionFromKey(report.deletedThrough));
+    const from = resumableFrom(report);
+    if (from) deps.onRawDeleted?.(from);
     return report;
   };
   const schedule = scheduleDaily(

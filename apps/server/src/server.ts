@@ -62,6 +62,9 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   const startAfter = redisBus?.catchUpFrom ?? (started.ms === 0 && started.seq === 0 ? null : started);
   const streams = new Streams({ env, bus, store, logger, startAfter });
   redisBus?.onStoredThrough((through) => streams.markStored(through));
+  // What retention deleted, whichever instance (or `npm run aggregate`) ran it.
+  if (redisBus?.forgottenBefore) streams.forgetBefore(redisBus.forgottenBefore);
+  redisBus?.onForgotten((before) => streams.forgetBefore(before));
 
   const serverMetrics = new ServerMetrics();
   const deadLetter = new DeadLetterFile(env.DEAD_LETTER_PATH);
@@ -130,8 +133,15 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       lifecycle,
       startedAt,
       anomalySink: () => streams,
-      // Every cursor up to the batch of the newest deleted row gets `reset` from now on.
-      onRawDeleted: (through) => streams.forgetBefore({ ms: through.ms, seq: through.seq + 1 }),
+      // Older cursors get `reset` from now on, here and (through Redis) on every instance.
+      onRawDeleted: (before) => {
+        streams.forgetBefore(before);
+        redisBus
+          ?.announceForgotten(before)
+          .catch((error: unknown) =>
+            logger.warn("could not tell the other instances about retention", { err: error }),
+          );
+      },
       streamStats: () => ({ ...streams.stats, subscriptions: streams.fanout.subscriptionsBySource() }),
     }),
   };

@@ -11,6 +11,7 @@ import {
   utcDate,
   withExclusiveLock,
 } from "@scrapewatch/db";
+import { type BatchCursor, positionFromKey } from "@scrapewatch/protocol";
 import type { Logger } from "../logger.ts";
 
 export const NIGHTLY_LOCK = "scrapewatch_nightly";
@@ -40,6 +41,16 @@ export interface NightlyReport {
    * get `reset`. Events carry their own timestamps, so this can be much newer than the cutoff.
    */
   deletedThrough: string | null;
+}
+
+/**
+ * The oldest cursor a stream resume may still start from after this run (every cursor up to the
+ * batch of the newest deleted row gets `reset`), or null when nothing was deleted.
+ */
+export function resumableFrom(report: NightlyReport): BatchCursor | null {
+  if (!report.deletedThrough) return null;
+  const through = positionFromKey(report.deletedThrough);
+  return { ms: through.ms, seq: through.seq + 1 };
 }
 
 export async function runNightlyJob(options: NightlyOptions): Promise<NightlyReport> {

@@ -81,6 +81,9 @@ export class RedisBatchBus implements BatchBus {
     for (const listener of this.storedListeners) listener(through);
   });
   private readonly storedListeners = new Set<(through: BatchCursor) => void>();
+  private readonly forgetListeners = new Set<(before: BatchCursor) => void>();
+  /** What retention last deleted, as announced by whichever instance ran it (read at connect). */
+  forgottenBefore: BatchCursor | null = null;
   /** This instance's own "stored through", waiting to be published. */
   private ownStored: BatchCursor | null = null;
   private watermarkTimer: NodeJS.Timeout | null = null;
@@ -112,6 +115,7 @@ export class RedisBatchBus implements BatchBus {
     return {
       published: `${stream}:published`,
       stored: `${stream}:stored`,
+      forgotten: `${stream}:forgotten`, // written by announceForgotten
       alive: (origin: string) => `${stream}:alive:${origin}`,
     };
   }
@@ -126,6 +130,7 @@ export class RedisBatchBus implements BatchBus {
     if (cursor) bus.clock.observe(cursor);
     await bus.announce();
     await bus.catchUpWithUnstored();
+    bus.forgottenBefore = parseCursor((await bus.writer.get(bus.keys.forgotten)) ?? "");
     // Nothing published yet: every batch of ours up to the newest entry is (vacuously) stored.
     if (cursor) await bus.writer.hset(bus.keys.stored, bus.instanceId, formatCursor(cursor));
     bus.reading = bus.readLoop();
@@ -167,6 +172,19 @@ export class RedisBatchBus implements BatchBus {
   onStoredThrough(listener: (through: BatchCursor) => void): () => void {
     this.storedListeners.add(listener);
     return () => this.storedListeners.delete(listener);
+  }
+
+  /**
+   * Retention deleted rows up to before this cursor: tells every instance (now, through the
+   * stream, and later ones, through a key), so that none resumes a client from an older cursor.
+   */
+  async announceForgotten(before: BatchCursor): Promise<void> {
+    await announceForgotten(this.writer, this.options.stream, this.instanceId, before);
+  }
+
+  onForgotten(listener: (before: BatchCursor) => void): () => void {
+    this.forgetListeners.add(listener);
+    return () => this.forgetListeners.delete(listener);
   }
 
   /** This instance's writer stored every batch of its own up to this cursor. */
@@ -363,6 +381,11 @@ export class RedisBatchBus implements BatchBus {
     const cursor = parseCursor(id);
     if (cursor) this.clock.observe(cursor);
     const origin = record.get("origin") ?? "";
+    const forget = parseCursor(record.get("forget") ?? "");
+    if (forget) {
+      for (const listener of this.forgetListeners) listener(forget);
+      return;
+    }
     const stored = parseCursor(record.get("stored") ?? "");
     if (stored) {
       if (origin !== this.instanceId) this.watermark.storedBy(origin, stored);
@@ -378,6 +401,17 @@ export class RedisBatchBus implements BatchBus {
     this.watermark.delivered({ ms: cursor.ms, seq: cursor.seq }, origin, storedAs);
     this.deliver(toBatch(id, source, JSON.parse(metrics) as Metric[]));
   }
+}
+
+/** See RedisBatchBus.announceForgotten; also used by `npm run aggregate`, which has no bus. */
+export async function announceForgotten(
+  redis: Redis,
+  stream: string,
+  origin: string,
+  before: BatchCursor,
+): Promise<void> {
+  const id = formatCursor(before);
+  await redis.multi().set(`${stream}:forgotten`, id).xadd(stream, "*", "origin", origin, "forget", id).exec();
 }
 
 function toBatch(id: string, source: string, metrics: Metric[]): Batch {
