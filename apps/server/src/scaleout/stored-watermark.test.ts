@@ -40,5 +40,10 @@ describe("StoredWatermark", () => {
     expect(advanced).toEqual([]);
     watermark.originGone("gone");
     expect(advanced).toEqual([2]);
+    // Back after all (Redis had been away from it): its new batches are waited for again.
+    watermark.delivered(at(3), "gone");
+    expect(advanced).toEqual([2]);
+    watermark.storedBy("gone", at(3));
+    expect(advanced).toEqual([2, 3]);
   });
 });

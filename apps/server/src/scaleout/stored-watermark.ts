@@ -19,7 +19,8 @@ export class StoredWatermark {
   private queue: (Delivered | undefined)[] = [];
   private head = 0;
   private readonly stored = new Map<string, BatchCursor>();
-  private readonly gone = new Set<string>();
+  /** Per origin, the storage position of its newest delivered batch. */
+  private readonly newest = new Map<string, BatchCursor>();
 
   constructor(
     private readonly onAdvance: (through: BatchCursor) => void,
@@ -40,6 +41,8 @@ export class StoredWatermark {
   /** A batch was delivered to this instance's listeners (call in delivery order). */
   delivered(cursor: BatchCursor, origin: string, storedAs: BatchCursor = cursor): void {
     this.queue.push({ cursor, origin, storedAs, at: this.now() });
+    const known = this.newest.get(origin);
+    if (!known || compareCursors(storedAs, known) > 0) this.newest.set(origin, storedAs);
     this.advance();
   }
 
@@ -51,16 +54,16 @@ export class StoredWatermark {
   }
 
   /**
-   * `origin` is gone (it stopped announcing itself): what it did not store is as stored as it
-   * will get, so its batches stop holding the buffer.
+   * `origin` stopped announcing itself: what it delivered and did not store is as stored as it
+   * will get, so those batches stop holding the buffer. Should it come back (Redis was away from
+   * it), its later batches are waited for as usual.
    */
   originGone(origin: string): void {
-    this.gone.add(origin);
-    this.advance();
+    const newest = this.newest.get(origin);
+    if (newest) this.storedBy(origin, newest);
   }
 
   private isStored(entry: Delivered): boolean {
-    if (this.gone.has(entry.origin)) return true;
     const through = this.stored.get(entry.origin);
     return through !== undefined && compareCursors(entry.storedAs, through) <= 0;
   }
