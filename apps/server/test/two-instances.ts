@@ -2,6 +2,7 @@
 // behind a load balancer, for scale-out tests.
 import { randomBytes } from "node:crypto";
 import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
+import { afterAll, beforeAll } from "vitest";
 import { startTestServer, type TestServer } from "./test-server.ts";
 
 export const REDIS_TEST_URL = process.env.REDIS_TEST_URL ?? "redis://127.0.0.1:6379";
@@ -37,14 +38,30 @@ export async function startCluster(env: Record<string, string> = {}): Promise<Cl
 }
 
 export interface TwoInstances {
-  a: TestServer;
-  b: TestServer;
-  stop(): Promise<void>;
+  readonly a: TestServer;
+  readonly b: TestServer;
 }
 
-export async function startTwoInstances(env: Record<string, string> = {}): Promise<TwoInstances> {
-  const cluster = await startCluster(env);
-  const a = await cluster.add();
-  const b = await cluster.add();
-  return { a, b, stop: () => cluster.stop() };
+/** Two instances started before the suite's tests and stopped after them. */
+export function useTwoInstances(env: Record<string, string> = {}): TwoInstances {
+  let cluster: Cluster | undefined;
+  let servers: TestServer[] = [];
+  beforeAll(async () => {
+    cluster = await startCluster(env);
+    servers = [await cluster.add(), await cluster.add()];
+  });
+  afterAll(async () => cluster?.stop());
+  const started = (i: number) => {
+    const server = servers[i];
+    if (!server) throw new Error("the instances are started in beforeAll");
+    return server;
+  };
+  return {
+    get a() {
+      return started(0);
+    },
+    get b() {
+      return started(1);
+    },
+  };
 }

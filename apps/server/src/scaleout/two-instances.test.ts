@@ -1,22 +1,15 @@
 // Two servers sharing one MariaDB database and one Redis stream: one product.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { schedulerEvent, uniqueSource } from "../../test/factories.ts";
 import { SseStream } from "../../test/stream-clients.ts";
 import { eventually, type TestServer } from "../../test/test-server.ts";
-import { startTwoInstances, type TwoInstances } from "../../test/two-instances.ts";
+import { useTwoInstances } from "../../test/two-instances.ts";
 
 describe("two instances behind Redis", () => {
-  let a: TestServer;
-  let b: TestServer;
-  let instances: TwoInstances;
-
-  beforeAll(async () => {
-    instances = await startTwoInstances();
-    ({ a, b } = instances);
-  });
-  afterAll(async () => instances.stop());
+  const instances = useTwoInstances();
 
   it("hands a batch ingested on one instance to the other's bus with the same cursor, and stores it once", async () => {
+    const { a, b } = instances;
     const source = uniqueSource();
     const seenOnB: string[] = [];
     const seenOnA: string[] = [];
@@ -44,6 +37,7 @@ describe("two instances behind Redis", () => {
   });
 
   it("lets a client resume on the other instance with no gap and no duplicate", async () => {
+    const { a, b } = instances;
     const source = uniqueSource();
     const first = await SseStream.open(`${a.url}/api/v1/stream?sources=${source}`);
     await first.waitFor("connected");

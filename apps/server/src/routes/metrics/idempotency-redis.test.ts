@@ -2,11 +2,11 @@
 // instances behind a load balancer; and the store alone, with Redis taken away through a proxy.
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { navigationEvent, uniqueSource } from "../../../test/factories.ts";
 import { TcpProxy } from "../../../test/tcp-proxy.ts";
-import { countStored, eventually, type TestServer } from "../../../test/test-server.ts";
-import { REDIS_TEST_URL, startTwoInstances, type TwoInstances } from "../../../test/two-instances.ts";
+import { countStored, eventually } from "../../../test/test-server.ts";
+import { REDIS_TEST_URL, useTwoInstances } from "../../../test/two-instances.ts";
 import { createLogger } from "../../logger.ts";
 import { IdempotencyCache } from "./idempotency.ts";
 import { RedisIdempotencyStore } from "./idempotency-redis.ts";
@@ -14,17 +14,10 @@ import { RedisIdempotencyStore } from "./idempotency-redis.ts";
 const REDIS = new URL(REDIS_TEST_URL);
 
 describe("Idempotency-Key across two instances (Redis)", () => {
-  let a: TestServer;
-  let b: TestServer;
-  let instances: TwoInstances;
-
-  beforeAll(async () => {
-    instances = await startTwoInstances();
-    ({ a, b } = instances);
-  });
-  afterAll(async () => instances.stop());
+  const instances = useTwoInstances();
 
   it("answers a key posted to instance A, then B, with the same ids and stores the events once", async () => {
+    const { a, b } = instances;
     const source = uniqueSource("idem-ab");
     const body = [navigationEvent(source), navigationEvent(source), navigationEvent(source)];
     const headers = { "idempotency-key": `k-${source}` };
@@ -45,6 +38,7 @@ describe("Idempotency-Key across two instances (Redis)", () => {
   });
 
   it("accepts concurrent repeats on both instances once: the others get the answer or 409", async () => {
+    const { a, b } = instances;
     const source = uniqueSource("idem-race");
     const body = [navigationEvent(source), navigationEvent(source)];
     const headers = { "idempotency-key": `k-${source}` };
