@@ -5,6 +5,7 @@
 // increasing?), the ingest → receipt latency, and, under churn, the reconnect → first batch time.
 // Talks to its parent over IPC: connect, churn-start, churn-stop, progress, report, exit.
 import { request } from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io } from "socket.io-client";
 import WebSocket from "ws";
 
@@ -25,6 +26,11 @@ let idMismatch = 0;
 let stopping = false;
 const clients = [];
 const now = () => performance.timeOrigin + performance.now();
+/** This process's own event-loop delay: a reading taken here includes it. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const cpuAtStart = process.cpuUsage();
+const startedAt = now();
 const URL_MARK = /[?&]n=(\d+)&t=([\d.]+)/;
 
 function compareCursors(a, b) {
@@ -325,6 +331,15 @@ function report(total, ids) {
     replayAfterConnect,
     hist: sparse(hist),
     binMs: BIN_MS,
+    loopDelayMs: {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    },
+    cpuPercent: (() => {
+      const used = process.cpuUsage(cpuAtStart);
+      return ((used.user + used.system) / 1000 / (now() - startedAt)) * 100;
+    })(),
   };
 }
 

@@ -101,6 +101,7 @@ async function startTarget(name, sources) {
       [{ kind: "sse", url: `${base}/api/v1/stream?sources=${sources.join(",")}`, count: CLIENTS }],
       [{ kind: "ws", url: `${base.replace(/^http/, "ws")}/api/v1/ws`, sources, count: CLIENTS }],
     ],
+    stats: async () => (await fetch(`${base}/api/v1/stats`)).json(),
     stop: async () => {
       await server.stop();
       if (dbName) {
@@ -185,6 +186,9 @@ async function runTarget(name) {
       afterConnectP50: percentile(afterConnect, 50),
       afterConnectP99: percentile(afterConnect, 99),
       latency: latencySummary(reports),
+      subscriberLoop: reports.map((r) => r.loopDelayMs),
+      subscriberCpu: reports.map((r) => r.cpuPercent),
+      serverResume: target.stats ? (await target.stats()).resume : null,
     };
   } finally {
     await Promise.all(gens.map((g) => g.exit()));
