@@ -3,7 +3,7 @@
 // then storage, then live without gap or duplicate), counted, and closed at shutdown.
 import { createHistogram, type RecordableHistogram } from "node:perf_hooks";
 import type { MetricStore } from "@scrapewatch/db";
-import { type BatchBus, FanOut, ReplayBuffer } from "@scrapewatch/hub";
+import { type BatchBus, FanOut, type FrameEncoder, ReplayBuffer } from "@scrapewatch/hub";
 import {
   type Anomaly,
   type Batch,
@@ -88,6 +88,8 @@ export class Streams {
   resumeMisses = 0;
   resumeResets = 0;
   private nothingMissed = 0;
+  /** Weak: a frame lives as long as its batch (in the replay buffer or a replay in progress). */
+  private readonly replayFrames = new WeakMap<Batch, Map<FrameEncoder<Buffer>, Buffer>>();
   /** Microseconds (perf_hooks histograms record integers). */
   private readonly firstBatchUs: RecordableHistogram = createHistogram();
   private readonly doneUs: RecordableHistogram = createHistogram();
@@ -202,7 +204,7 @@ export class Streams {
     let sent = 0;
     const send = (batch: Batch): Promise<void> => {
       // replay() writes before its first await, so the clock is read after the write.
-      const written = client.replay(batch);
+      const written = client.replay(batch, this.replayFrame(batch, client.encoder));
       if (sent++ === 0) this.firstBatchUs.record(elapsedUs(started));
       return written;
     };
@@ -222,6 +224,25 @@ export class Streams {
       }
     }
     return { kind: "replayed", from: plan.from };
+  }
+
+  /**
+   * A replayed batch's frame, encoded once per transport and kept while the batch is: under
+   * churn many clients resume over the same recent batches, and encoding each one again for
+   * every client was most of the server's CPU (JSON.stringify of the whole batch).
+   */
+  private replayFrame(batch: Batch, encoder: FrameEncoder<Buffer>): Buffer {
+    let frames = this.replayFrames.get(batch);
+    if (!frames) {
+      frames = new Map();
+      this.replayFrames.set(batch, frames);
+    }
+    let frame = frames.get(encoder);
+    if (!frame) {
+      frame = encoder.batch(batch);
+      frames.set(encoder, frame);
+    }
+    return frame;
   }
 
   /** Closes every connection after what is already written (shutdown). */
