@@ -2,11 +2,22 @@
 // opens clients of kinds sse | ws (Scrapewatch), wsraw (a plain ws broadcast peer) and sio
 // (Socket.IO), and checks delivery per client: every event carries `n=<seq>&t=<send ms>` in its
 // url, so each client keeps a per-seq receipt count (exactly once?), its last cursor (strictly
-// increasing?), the ingest → receipt latency, and, under churn, the reconnect → first batch time.
+// increasing?), the ingest → receipt latency, and, under churn, how long each reconnect took.
 // Talks to its parent over IPC: connect, churn-start, churn-stop, progress, report, exit.
+//
+// Cheap on purpose: hundreds of clients share this process, and a reading taken here includes
+// its own event-loop delay. So batches are never JSON.parsed: the batch id and each event's
+// id and `n=…&t=…` marker are found with indexOf on the raw bytes (see batch-scan.mjs). SSE
+// comes through node:http as Buffers; WebSocket is a raw TCP socket after a hand-written
+// upgrade; Socket.IO keeps the real socket.io-client (recovery is its protocol) with a parser
+// whose decoder hands batch packets over unparsed. The delay is measured and reported.
+import { randomBytes } from "node:crypto";
 import { request } from "node:http";
+import { createRequire } from "node:module";
+import { connect as tcpConnect } from "node:net";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io } from "socket.io-client";
-import WebSocket from "ws";
+import { compareCursors, scan, scanBatch } from "./batch-scan.mjs";
 
 const config = JSON.parse(process.argv[2]);
 /** { clients: [{kind, url, sources|null, count}], capacity, expect, delay: [minMs, maxMs] } */
@@ -17,25 +28,44 @@ const [delayMin, delayMax] = config.delay ?? [0, 1000];
 const BIN_MS = 0.1;
 const HIST_BINS = 600_000; // 60 s at 0.1 ms
 const hist = new Uint32Array(HIST_BINS);
-const replay = [];
-/** Connection established (connected / subscribed / Socket.IO connect) → first batch. */
-const replayAfterConnect = [];
 const idBySeq = new Array(capacity);
 let idMismatch = 0;
 let stopping = false;
 const clients = [];
 const now = () => performance.timeOrigin + performance.now();
-const URL_MARK = /[?&]n=(\d+)&t=([\d.]+)/;
 
-function compareCursors(a, b) {
-  const pa = a.split("-").map(Number);
-  const pb = b.split("-").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+/**
+ * Reconnect timings, all from the moment the client starts its new connection (after the random
+ * delay) — "R". A batch whose cursor (its seal time, ms on this machine's clock) is before R
+ * was missed and is replayed; the first batch sealed after R is live, and receiving it means
+ * everything missed has arrived (the server sends in cursor order).
+ */
+const timings = {
+  /** R → TCP connected (SSE: request sent; WS: socket open). */
+  tcp: [],
+  /** R → `connected` (SSE) / `subscribed` (WS) / Socket.IO `connect`. */
+  handshake: [],
+  /** R → first batch of any kind (a client that missed nothing waits here for the next seal). */
+  firstBatch: [],
+  /** R → first replayed batch, for reconnects that missed something. */
+  firstReplayed: [],
+  /** R → last replayed batch received: the gap is filled. This is "replay" in SPEC 13. */
+  gapFilled: [],
+  /** R → first live batch: caught up (includes waiting for that batch to be sealed). */
+  caughtUp: [],
+  /** Reconnects during which nothing was published for the client: nothing to replay. */
+  nothingMissed: 0,
+  /** Reconnects cut again before they caught up (no caughtUp sample). */
+  interrupted: 0,
+  /** Socket.IO reconnects its recovery did not honour (events lost, no replay). */
+  notRecovered: 0,
+};
+
+/** This process's own event-loop delay (reset when the churn starts). */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+let cpuFrom = process.cpuUsage();
+let cpuSince = now();
 
 function newClient(spec, index) {
   return {
@@ -48,10 +78,12 @@ function newClient(spec, index) {
     duplicates: 0,
     outOfOrder: 0,
     resets: 0,
+    parseErrors: 0,
     cursor: null,
     everConnected: false,
-    awaitingFirst: null,
-    connectedAt: null,
+    /** The reconnect in progress: { at, wall, tcp, handshake, first, firstGap, lastGap } */
+    resume: null,
+    lastResume: null,
     reconnects: 0,
     cuts: 0,
     unexpectedDrops: 0,
@@ -64,43 +96,72 @@ function newClient(spec, index) {
   };
 }
 
-const debug = process.env.BENCH_DEBUG ? (...a) => console.error(`[${c0()}]`, ...a) : () => {};
-const t0 = Date.now();
-const c0 = () => Date.now() - t0;
+function startResume(c) {
+  if (c.resume !== null) timings.interrupted += 1;
+  c.resume = { at: now(), wall: Date.now(), first: null, firstGap: null, lastGap: null, lost: false };
+}
 
-function onBatch(c, batch) {
+function resumeStep(c, key) {
+  // socket.io-client may hand over recovered packets before it emits `connect`: the reconnect
+  // can be complete already when its handshake step is seen.
+  const r = c.resume ?? c.lastResume;
+  if (r !== null && r[key] === undefined) {
+    r[key] = true;
+    timings[key].push(now() - r.at);
+  }
+}
+
+function trackResume(c, at, sealedMs) {
+  const r = c.resume;
+  if (r.first === null) {
+    r.first = at;
+    timings.firstBatch.push(at - r.at);
+  }
+  if (sealedMs < r.wall) {
+    r.firstGap ??= at;
+    r.lastGap = at;
+    return;
+  }
+  timings.caughtUp.push(at - r.at);
+  if (r.lastGap !== null) {
+    timings.firstReplayed.push(r.firstGap - r.at);
+    timings.gapFilled.push(r.lastGap - r.at);
+  } else if (r.lost) timings.notRecovered += 1;
+  else timings.nothingMissed += 1;
+  c.lastResume = r;
+  c.resume = null;
+}
+
+/** One batch, as the raw bytes of its JSON (`buf`). */
+function onBatch(c, buf) {
+  if (!scanBatch(buf)) {
+    c.parseErrors += 1;
+    return;
+  }
   const at = now();
-  debug(c.index, c.kind, "batch", batch.id, batch.count);
-  if (c.cursor !== null && typeof batch.id === "string" && compareCursors(batch.id, c.cursor) <= 0) {
-    c.outOfOrder += 1;
-  }
-  if (typeof batch.id === "string") c.cursor = batch.id;
-  if (c.awaitingFirst !== null) {
-    replay.push(at - c.awaitingFirst);
-    c.awaitingFirst = null;
-    if (c.connectedAt !== null) replayAfterConnect.push(at - c.connectedAt);
-  }
-  c.connectedAt = null;
-  for (const metric of batch.metrics) {
-    const mark = URL_MARK.exec(metric.url ?? "");
-    if (!mark) continue;
-    const n = Number(mark[1]);
+  if (c.cursor !== null && compareCursors(scan.id, c.cursor) <= 0) c.outOfOrder += 1;
+  c.cursor = scan.id;
+  if (c.resume !== null) trackResume(c, at, scan.sealedMs);
+  const { ns, ts, ids } = scan;
+  for (let k = 0; k < scan.count; k++) {
+    const n = ns[k];
     if (n >= capacity) continue;
-    const latency = at - Number(mark[2]);
-    if (n >= warmup) hist[Math.min(HIST_BINS - 1, Math.max(0, Math.floor(latency / BIN_MS)))] += 1;
+    if (n >= warmup) {
+      const latency = at - ts[k];
+      hist[Math.min(HIST_BINS - 1, Math.max(0, Math.floor(latency / BIN_MS)))] += 1;
+    }
     if (c.seen[n] === 0) c.unique += 1;
     else c.duplicates += 1;
     if (c.seen[n] < 255) c.seen[n] += 1;
     const known = idBySeq[n];
-    if (known === undefined) idBySeq[n] = metric.id;
-    else if (known !== metric.id) idMismatch += 1;
+    if (known === undefined) idBySeq[n] = ids[k];
+    else if (known !== ids[k]) idMismatch += 1;
   }
   if (c.completeAt === null && expect > 0 && c.unique >= expect) c.completeAt = at;
 }
 
 /** A connection ended: reconnect after a random delay unless the run is over. */
 function onDrop(c, gen) {
-  debug(c.index, c.kind, "drop", gen, c.gen, c.cutting);
   if (gen !== c.gen) return;
   c.gen += 1;
   if (!c.cutting) c.unexpectedDrops += 1;
@@ -108,20 +169,28 @@ function onDrop(c, gen) {
   if (stopping) return;
   const delay = delayMin + Math.random() * (delayMax - delayMin);
   setTimeout(() => {
-    debug(c.index, c.kind, "reconnect", c.cursor);
     c.reconnects += 1;
-    c.awaitingFirst = now();
+    startResume(c);
     open(c);
   }, delay);
 }
 
 function onConnected(c, info) {
-  if (c.awaitingFirst !== null) c.connectedAt = now();
   // Only a first connection starts from the server's newest cursor; a resume keeps its own.
   if (!c.everConnected && c.cursor === null && info?.cursor) c.cursor = info.cursor;
   c.everConnected = true;
 }
 
+const startsWith = (buf, prefix, at = 0) =>
+  buf.length - at >= prefix.length && buf.compare(prefix, 0, prefix.length, at, at + prefix.length) === 0;
+
+const LFLF = Buffer.from("\n\n");
+const SSE_METRICS = Buffer.from("event: metrics\n");
+const SSE_DATA = Buffer.from("data: ");
+const SSE_CONNECTED = Buffer.from("event: connected\n");
+const SSE_RESET = Buffer.from("event: reset\n");
+
+/** SSE over node:http; events are split on blank lines in the raw bytes. */
 function openSse(c, resolve) {
   const gen = c.gen;
   const target = new URL(c.url);
@@ -135,6 +204,7 @@ function openSse(c, resolve) {
     agent: false,
   });
   c.handle = { cut: () => req.destroy() };
+  req.on("socket", (socket) => socket.once("connect", () => resumeStep(c, "tcp")));
   req.on("response", (res) => {
     if (res.statusCode !== 200) {
       res.resume();
@@ -142,25 +212,25 @@ function openSse(c, resolve) {
       onDrop(c, gen);
       return;
     }
-    res.setEncoding("utf8");
-    let pending = "";
-    res.on("data", (text) => {
-      pending += text;
-      for (let end = pending.indexOf("\n\n"); end >= 0; end = pending.indexOf("\n\n")) {
-        const block = pending.slice(0, end);
-        pending = pending.slice(end + 2);
-        let name = "message";
-        let data = "";
-        for (const line of block.split("\n")) {
-          if (line.startsWith("event: ")) name = line.slice(7);
-          else if (line.startsWith("data: ")) data += line.slice(6);
-        }
-        if (name === "metrics") onBatch(c, JSON.parse(data));
-        else if (name === "connected") {
-          onConnected(c, JSON.parse(data));
+    let pending = null;
+    res.on("data", (chunk) => {
+      const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
+      let from = 0;
+      for (let end = buf.indexOf(LFLF, from); end >= 0; end = buf.indexOf(LFLF, from)) {
+        const block = buf.subarray(from, end);
+        from = end + 2;
+        if (startsWith(block, SSE_METRICS)) {
+          const data = block.indexOf(SSE_DATA);
+          if (data < 0) c.parseErrors += 1;
+          else onBatch(c, block.subarray(data + SSE_DATA.length));
+        } else if (startsWith(block, SSE_CONNECTED)) {
+          const data = block.indexOf(SSE_DATA);
+          onConnected(c, JSON.parse(block.subarray(data + SSE_DATA.length).toString()));
+          resumeStep(c, "handshake");
           resolve(true);
-        } else if (name === "reset") c.resets += 1;
+        } else if (startsWith(block, SSE_RESET)) c.resets += 1;
       }
+      pending = from < buf.length ? buf.subarray(from) : null;
     });
     res.on("close", () => onDrop(c, gen));
     res.on("error", () => {});
@@ -172,36 +242,147 @@ function openSse(c, resolve) {
   req.end();
 }
 
+const WS_METRICS = Buffer.from('{"type":"metrics"');
+const HEADERS_END = Buffer.from("\r\n\r\n");
+const SWITCHING = Buffer.from("HTTP/1.1 101");
+
+/** A masked client frame (RFC 6455 §5.3) with a payload under 126 bytes (pong, close). */
+function clientFrame(opcode, payload) {
+  const key = randomBytes(4);
+  const frame = Buffer.alloc(6 + payload.length);
+  frame[0] = 0x80 | opcode;
+  frame[1] = 0x80 | payload.length;
+  key.copy(frame, 2);
+  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i] ^ key[i % 4];
+  return frame;
+}
+
+/**
+ * WebSocket on a raw TCP socket: upgrade by hand, then read unmasked server frames. The
+ * subscription (sources, lastEventId) goes in the URL, which the server accepts like a
+ * `subscribe` message; the client only ever writes pongs.
+ */
 function openWs(c, resolve) {
   const gen = c.gen;
-  const socket = new WebSocket(c.url, { perMessageDeflate: false });
-  c.handle = { cut: () => socket.terminate() };
-  socket.on("message", (data) => {
-    const message = JSON.parse(data.toString());
-    if (message.type === "metrics") onBatch(c, message);
-    else if (message.type === "connected") {
-      if (c.kind === "wsraw") return;
-      onConnected(c, message);
-      const subscribe = { type: "subscribe" };
-      if (c.sources) subscribe.sources = c.sources;
-      if (c.cursor) subscribe.lastEventId = c.cursor;
-      socket.send(JSON.stringify(subscribe));
-    } else if (message.type === "subscribed") {
-      if (c.awaitingFirst !== null) c.connectedAt = now();
+  const target = new URL(c.url);
+  if (c.kind === "ws") {
+    if (c.sources) target.searchParams.set("sources", c.sources.join(","));
+    if (c.cursor) target.searchParams.set("lastEventId", c.cursor);
+  }
+  const socket = tcpConnect({ host: target.hostname, port: Number(target.port) });
+  socket.setNoDelay(true);
+  c.handle = { cut: () => socket.destroy() };
+  let upgraded = false;
+  let pending = null;
+  let fragments = null;
+  const onMessage = (payload) => {
+    if (startsWith(payload, WS_METRICS)) return onBatch(c, payload);
+    const message = JSON.parse(payload.toString());
+    if (message.type === "connected") onConnected(c, message);
+    else if (message.type === "subscribed") {
+      resumeStep(c, "handshake");
       resolve(true);
     } else if (message.type === "reset") c.resets += 1;
+  };
+  const onFrame = (opcode, fin, payload) => {
+    if (opcode === 0x9) socket.write(clientFrame(0xa, payload));
+    else if (opcode === 0x8) socket.destroy();
+    else if (opcode === 0x1 || opcode === 0x0) {
+      if (!fin || fragments) {
+        fragments ??= [];
+        fragments.push(Buffer.from(payload));
+        if (!fin) return;
+        payload = Buffer.concat(fragments);
+        fragments = null;
+      }
+      onMessage(payload);
+    }
+  };
+  socket.on("connect", () => {
+    resumeStep(c, "tcp");
+    socket.write(
+      `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nUpgrade: websocket\r\n` +
+        `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\n` +
+        "Sec-WebSocket-Version: 13\r\n\r\n",
+    );
   });
-  socket.on("open", () => {
-    if (c.kind === "wsraw") resolve(true);
+  socket.on("data", (chunk) => {
+    let buf = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let p = 0;
+    if (!upgraded) {
+      const end = buf.indexOf(HEADERS_END);
+      if (end < 0) {
+        pending = buf;
+        return;
+      }
+      if (!startsWith(buf, SWITCHING)) {
+        socket.destroy();
+        return;
+      }
+      upgraded = true;
+      if (c.kind === "wsraw") resolve(true);
+      p = end + 4;
+    }
+    for (;;) {
+      if (buf.length - p < 2) break;
+      const b0 = buf[p];
+      const b1 = buf[p + 1];
+      let length = b1 & 0x7f;
+      let header = 2;
+      if (length === 126) {
+        if (buf.length - p < 4) break;
+        length = buf.readUInt16BE(p + 2);
+        header = 4;
+      } else if (length === 127) {
+        if (buf.length - p < 10) break;
+        length = buf.readUInt32BE(p + 2) * 2 ** 32 + buf.readUInt32BE(p + 6);
+        header = 10;
+      }
+      if (b1 & 0x80) header += 4; // servers do not mask; tolerate it anyway
+      if (buf.length - p < header + length) break;
+      onFrame(b0 & 0x0f, (b0 & 0x80) !== 0, buf.subarray(p + header, p + header + length));
+      p += header + length;
+      if (socket.destroyed) return;
+    }
+    buf = p < buf.length ? buf.subarray(p) : null;
+    pending = buf;
   });
-  socket.on("close", () => onDrop(c, gen));
-  socket.on("error", () => resolve(false));
+  socket.on("close", () => {
+    resolve(false);
+    onDrop(c, gen);
+  });
+  socket.on("error", () => {});
 }
+
+// socket.io-client with the default wire format, except that an event packet
+// `2["metrics",{batch},"<offset>"]` is not JSON.parsed: the batch goes to the listener as
+// { text, start, end } and the offset stays the last argument, where recovery reads it.
+const sioParser = createRequire(createRequire(import.meta.url).resolve("socket.io-client"))(
+  "socket.io-parser",
+);
+const SIO_METRICS = '2["metrics",';
+class ScanningDecoder extends sioParser.Decoder {
+  add(packet) {
+    if (typeof packet !== "string" || !packet.startsWith(SIO_METRICS)) return super.add(packet);
+    const close = packet.length - 1;
+    let end = close;
+    const data = ["metrics", null];
+    if (packet.charCodeAt(close - 1) === 34 /* " */) {
+      const quote = packet.lastIndexOf('"', close - 2);
+      data.push(packet.slice(quote + 1, close - 1));
+      end = quote - 1;
+    }
+    data[1] = { text: packet, start: SIO_METRICS.length, end };
+    this.emitReserved("decoded", { type: sioParser.PacketType.EVENT, nsp: "/", data });
+  }
+}
+const SIO_PARSER = { Encoder: sioParser.Encoder, Decoder: ScanningDecoder };
 
 function openSio(c, resolve) {
   const socket = io(c.url, {
     transports: ["websocket"],
     forceNew: true,
+    parser: SIO_PARSER,
     reconnectionDelay: Math.max(1, (delayMin + delayMax) / 2),
     randomizationFactor: delayMax > delayMin ? (delayMax - delayMin) / (delayMax + delayMin) : 0,
     reconnectionDelayMax: Math.max(1, delayMax),
@@ -214,18 +395,25 @@ function openSio(c, resolve) {
       else socket.io.engine?.close();
     },
   };
-  socket.on("metrics", (batch) => onBatch(c, batch));
+  socket.on("metrics", (batch) =>
+    onBatch(c, Buffer.from(batch.text.slice(batch.start, batch.end), "latin1")),
+  );
   socket.io.on("reconnect_attempt", () => {
     c.reconnects += 1;
-    if (c.awaitingFirst === null) c.awaitingFirst = now();
+    // A failed attempt is retried; the reconnect started at the first one.
+    if (c.resume === null) startResume(c);
   });
+  socket.io.on("open", () => resumeStep(c, "tcp"));
   socket.on("connect", () => {
-    if (c.awaitingFirst !== null) c.connectedAt = now();
+    resumeStep(c, "handshake");
     if (first) {
       first = false;
       resolve(true);
     } else if (socket.recovered) c.recovered += 1;
-    else c.notRecovered += 1;
+    else {
+      c.notRecovered += 1;
+      if (c.resume) c.resume.lost = true;
+    }
   });
   socket.on("disconnect", () => {
     if (!c.cutting) c.unexpectedDrops += 1;
@@ -257,6 +445,9 @@ function cut(c) {
 
 const timers = [];
 function startChurn(periodMs) {
+  loopDelay.reset();
+  cpuFrom = process.cpuUsage();
+  cpuSince = now();
   clients.forEach((c, i) => {
     const offset = ((i + 0.5) / clients.length) * periodMs;
     timers.push(
@@ -303,6 +494,7 @@ function report(total, ids) {
   }
   const sum = (key) => clients.reduce((acc, c) => acc + c[key], 0);
   const completes = clients.map((c) => c.completeAt);
+  const cpu = process.cpuUsage(cpuFrom);
   return {
     type: "report",
     clients: clients.length,
@@ -314,6 +506,7 @@ function report(total, ids) {
     exactClients,
     outOfOrder: sum("outOfOrder"),
     resets: sum("resets"),
+    parseErrors: sum("parseErrors"),
     cuts: sum("cuts"),
     reconnects: sum("reconnects"),
     unexpectedDrops: sum("unexpectedDrops"),
@@ -321,10 +514,16 @@ function report(total, ids) {
     notRecovered: sum("notRecovered"),
     idMismatch,
     lastCompleteAt: completes.includes(null) ? null : Math.max(...completes),
-    replay,
-    replayAfterConnect,
+    timings,
     hist: sparse(hist),
     binMs: BIN_MS,
+    /** Since the churn started (or since start without churn). */
+    loopDelayMs: {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    },
+    cpuPercent: ((cpu.user + cpu.system) / 1000 / (now() - cpuSince)) * 100,
   };
 }
 

@@ -151,7 +151,7 @@ async function runShape(name) {
     if (shape.redis) {
       const redis = new Redis(REDIS, { lazyConnect: true });
       await redis.connect();
-      await redis.del(stream);
+      await redis.del(stream, `${stream}:published`, `${stream}:stored`, `${stream}:forgotten`);
       redis.disconnect();
     }
     rmSync(dir, { recursive: true, force: true });

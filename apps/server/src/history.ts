@@ -2,10 +2,11 @@
 // anomaly detection on published batches, and the figures /metrics reports.
 import { AnomalyStore, DailySummaryStore, type Database } from "@scrapewatch/db";
 import type { BatchBus } from "@scrapewatch/hub";
+import type { BatchCursor } from "@scrapewatch/protocol";
 import { type AnomalySink, AnomalyWatch } from "./anomalies/anomaly-watch.ts";
 import type { Env } from "./env.ts";
 import { scheduleDaily } from "./jobs/daily-schedule.ts";
-import { type NightlyReport, runNightlyJob } from "./jobs/nightly-job.ts";
+import { type NightlyReport, resumableFrom, runNightlyJob } from "./jobs/nightly-job.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 import type { Logger } from "./logger.ts";
 import type { ServerMetrics, StreamStats } from "./observability/server-metrics.ts";
@@ -39,6 +40,8 @@ export interface HistoryDeps {
   /** Looked up when needed: the streaming side may attach after start-up. */
   anomalySink: () => AnomalySink | undefined;
   streamStats: () => StreamStats | undefined;
+  /** Told after retention deleted rows: resumes from an older cursor must get `reset`. */
+  onRawDeleted?: (resumableFrom: BatchCursor) => void;
 }
 
 export function startHistory(deps: HistoryDeps): HistoryServices {
@@ -65,14 +68,18 @@ export function startHistory(deps: HistoryDeps): HistoryServices {
     startedAt: deps.startedAt,
   });
 
-  const runNightly = (date?: string) =>
-    runNightlyJob({
+  const runNightly = async (date?: string) => {
+    const report = await runNightlyJob({
       database,
       logger: logger.child({ job: "nightly" }),
       retentionDays: env.RETENTION_DAYS,
       date,
       shouldStop: () => lifecycle.isStopping,
     });
+    const from = resumableFrom(report);
+    if (from) deps.onRawDeleted?.(from);
+    return report;
+  };
   const schedule = scheduleDaily(
     env.AGGREGATE_AT,
     () => runNightly(),

@@ -19,6 +19,7 @@ import { DeadLetterFile } from "./pipeline/dead-letter.ts";
 import { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
 import { SpillFile } from "./pipeline/spill-file.ts";
 import { IdempotencyCache } from "./routes/metrics/idempotency.ts";
+import { RedisIdempotencyStore } from "./routes/metrics/idempotency-redis.ts";
 import { RedisBatchBus } from "./scaleout/redis-batch-bus.ts";
 import { accessTokens, type Services } from "./services.ts";
 import { startSseHeartbeat } from "./stream/sse.ts";
@@ -52,12 +53,18 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   // Events spilled by the last run carry cursors too: never hand theirs out again.
   for (const event of spilled) clock.observe(positionFromKey(event.position));
   // With Redis the stream assigns cursors (the same on every instance); connect observes its newest.
-  const bus = env.REDIS_URL
+  const redisBus = env.REDIS_URL
     ? await RedisBatchBus.connect({ url: env.REDIS_URL, stream: env.REDIS_STREAM, logger, clock })
-    : new LocalBatchBus(clock);
+    : null;
+  const bus = redisBus ?? new LocalBatchBus(clock);
   const started = clock.current;
-  const startAfter = started.ms === 0 && started.seq === 0 ? null : started;
+  // With Redis, another instance's unstored batches are read from the stream into the buffer.
+  const startAfter = redisBus?.catchUpFrom ?? (started.ms === 0 && started.seq === 0 ? null : started);
   const streams = new Streams({ env, bus, store, logger, startAfter });
+  redisBus?.onStoredThrough((through) => streams.markStored(through));
+  // What retention deleted, whichever instance (or `npm run aggregate`) ran it.
+  if (redisBus?.forgottenBefore) streams.forgetBefore(redisBus.forgottenBefore);
+  redisBus?.onForgotten((before) => streams.forgetBefore(before));
 
   const serverMetrics = new ServerMetrics();
   const deadLetter = new DeadLetterFile(env.DEAD_LETTER_PATH);
@@ -68,7 +75,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     logger,
     flushIntervalMs: env.FLUSH_INTERVAL_MS,
     flushBatchSize: env.FLUSH_BATCH_SIZE,
-    onStoredThrough: (position) => streams.markStored(positionFromKey(position)),
+    // With Redis the buffer hears from the bus once every instance's batches up to a cursor are stored.
+    onStoredThrough: (position) => (redisBus ?? streams).markStored(positionFromKey(position)),
     onWritten: (rows, lagMs) => serverMetrics.observeWrite(rows, lagMs),
   });
   if (spilled.length > 0) {
@@ -103,7 +111,15 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       ratePerSecond: env.INGEST_RATE_LIMIT,
       burst: env.INGEST_RATE_BURST,
     }),
-    idempotency: new IdempotencyCache(),
+    // Shared through Redis when there is one, so a retry may land on any instance.
+    idempotency: redisBus
+      ? new RedisIdempotencyStore({
+          redis: redisBus.commands,
+          prefix: env.REDIS_STREAM,
+          fallback: new IdempotencyCache(),
+          logger,
+        })
+      : new IdempotencyCache(),
     startedAt,
     // Summaries, nightly job, anomalies and /metrics figures; the streams attach later.
     history: startHistory({
@@ -117,6 +133,15 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       lifecycle,
       startedAt,
       anomalySink: () => streams,
+      // Older cursors get `reset` from now on, here and (through Redis) on every instance.
+      onRawDeleted: (before) => {
+        streams.forgetBefore(before);
+        redisBus
+          ?.announceForgotten(before)
+          .catch((error: unknown) =>
+            logger.warn("could not tell the other instances about retention", { err: error }),
+          );
+      },
       streamStats: () => ({ ...streams.stats, subscriptions: streams.fanout.subscriptionsBySource() }),
     }),
   };

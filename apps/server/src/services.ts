@@ -10,7 +10,7 @@ import type { IngestRateLimiter } from "./http/rate-limit.ts";
 import type { Logger } from "./logger.ts";
 import type { BatchWriter } from "./pipeline/batch-writer.ts";
 import type { IngestPipeline } from "./pipeline/ingest-pipeline.ts";
-import type { IdempotencyCache } from "./routes/metrics/idempotency.ts";
+import type { IdempotencyStore } from "./routes/metrics/idempotency.ts";
 import type { Streams } from "./stream/streams.ts";
 
 export interface AccessTokens {
@@ -34,8 +34,8 @@ export interface Services {
   origins: OriginPolicy;
   /** INGEST_RATE_LIMIT per ingest token or client address. */
   ingestLimiter: IngestRateLimiter;
-  /** Answers of recent ingest requests by Idempotency-Key (10 minutes). */
-  idempotency: IdempotencyCache;
+  /** Answers of recent ingest requests by Idempotency-Key (10 minutes): in Redis when shared. */
+  idempotency: IdempotencyStore;
   startedAt: number;
   /** Summaries, anomalies, nightly job and /metrics figures (history.ts). */
   history: HistoryServices;

@@ -3,31 +3,15 @@
 // POST /publish {"metrics":[…]} broadcasts one batch.
 import { createServer } from "node:http";
 import { WebSocketServer } from "ws";
+import { publishRoute } from "../../lib/publish-route.mjs";
 
 const port = Number(process.argv[2] ?? 0);
-let seq = 0;
-const server = createServer((req, res) => {
-  if (req.method !== "POST" || req.url !== "/publish") {
-    res.writeHead(404).end();
-    return;
-  }
-  const chunks = [];
-  req.on("data", (c) => chunks.push(c));
-  req.on("end", () => {
-    const { metrics } = JSON.parse(Buffer.concat(chunks).toString());
-    const now = Date.now();
-    const batch = {
-      id: `${now}-${seq++}`,
-      source: metrics[0].source,
-      count: metrics.length,
-      timestamp: new Date(now).toISOString(),
-      metrics: metrics.map((m, i) => ({ ...m, id: `${now}-${i}`, timestamp: new Date(now).toISOString() })),
-    };
+const server = createServer(
+  publishRoute((batch) => {
     for (const client of wss.clients) {
       if (client.readyState === 1) client.send(JSON.stringify({ type: "metrics", ...batch }));
     }
-    res.writeHead(202, { "content-type": "application/json" }).end('{"ok":true}');
-  });
-});
+  }),
+);
 const wss = new WebSocketServer({ server, perMessageDeflate: false });
 server.listen(port, "127.0.0.1", () => process.send?.({ ready: server.address().port }));

@@ -3,30 +3,9 @@
 // batch to every client; a client that reconnects within two minutes gets what it missed.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
+import { publishRoute } from "../../lib/publish-route.mjs";
 
-let seq = 0;
-const server = createServer((req, res) => {
-  if (req.method !== "POST" || req.url !== "/publish") {
-    res.writeHead(404).end();
-    return;
-  }
-  const chunks = [];
-  req.on("data", (c) => chunks.push(c));
-  req.on("end", () => {
-    const { metrics } = JSON.parse(Buffer.concat(chunks).toString());
-    const now = Date.now();
-    const id = `${now}-${seq++}`;
-    const timestamp = new Date(now).toISOString();
-    io.emit("metrics", {
-      id,
-      source: metrics[0].source,
-      count: metrics.length,
-      timestamp,
-      metrics: metrics.map((m, i) => ({ ...m, id: `${id}-${i}`, timestamp })),
-    });
-    res.writeHead(202, { "content-type": "application/json" }).end(`{"accepted":${metrics.length}}`);
-  });
-});
+const server = createServer(publishRoute((batch) => io.emit("metrics", batch)));
 const io = new Server(server, {
   transports: ["websocket"],
   perMessageDeflate: false,

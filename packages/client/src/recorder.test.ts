@@ -158,7 +158,18 @@ describe("MetricsRecorder retries", () => {
     expect(gaps[2]).toBeGreaterThanOrEqual(195);
   });
 
-  it("never retries a 4xx other than 429: reports it and counts the events as dropped", async () => {
+  it("retries a 409 (the same Idempotency-Key still in flight) with the same key", async () => {
+    const { server, recorder, errors } = await setup({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    server.faults.push({ kind: "status", status: 409, retryAfter: "0" });
+    recordScrapes(recorder, uniqueSource(), 2);
+    await recorder.flush();
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]?.key).toBe(server.requests[0]?.key);
+    expect(server.events).toHaveLength(2);
+    expect(errors).toEqual([]);
+  });
+
+  it("never retries a 4xx other than 408, 409 and 429: reports it and counts the events as dropped", async () => {
     const { server, recorder, errors, drops } = await setup();
     server.faults.push({ kind: "status", status: 400, body: '{"error":{"code":"invalid_events"}}' });
     recordScrapes(recorder, uniqueSource(), 3);

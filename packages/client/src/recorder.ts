@@ -229,7 +229,10 @@ export class MetricsRecorder {
           await this.deliver(events.slice(0, half));
           return this.deliver(events.slice(half));
         }
-        if (response.status !== 429 && response.status !== 408 && response.status < 500) {
+        // 409: a request with this Idempotency-Key (an earlier attempt of ours that timed out) is
+        // still being accepted somewhere; the retry gets its answer once it is done.
+        const retryable = [408, 409, 429].includes(response.status) || response.status >= 500;
+        if (!retryable) {
           this.reportError(new IngestRejectedError(response.status, text, events.length));
           return this.drop(events, "rejected");
         }

@@ -6,15 +6,17 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
 import { knownSources } from "./source-index.ts";
 import {
-  emptyScraper,
-  num,
+  emptySummary,
+  fromColumns,
   ratio,
   readDate,
   readStats,
+  SCHEDULER_SUMMARY_FIELDS,
   type SchedulerDailySummary,
+  SCRAPER_SUMMARY_FIELDS,
   type ScraperDailySummary,
-  schedulerColumns,
-  scraperColumns,
+  type Stats,
+  toColumns,
 } from "./summary-rows.ts";
 import { DAY_MS, dayStart } from "./utc-days.ts";
 
@@ -34,6 +36,16 @@ export interface DayResult {
   rawRows: number;
 }
 
+const DURATION_STATS = ["avg", "min", "max", "p50", "p95", "p99"] as const;
+
+/** `durationFields("Scrape", stats)` → `{avgScrapeMs, minScrapeMs, …, p99ScrapeMs}`. */
+function durationFields<K extends string>(kind: K, stats: Stats) {
+  return Object.fromEntries(DURATION_STATS.map((stat) => [`${stat}${kind}Ms`, stats[stat]])) as Record<
+    `${(typeof DURATION_STATS)[number]}${K}Ms`,
+    number | null
+  >;
+}
+
 const percentile = (p: number) =>
   sql.raw(`MIN(CASE WHEN rn * 100 >= ${p} * n AND (rn - 1) * 100 < ${p} * n THEN duration_ms END)`);
 
@@ -44,8 +56,14 @@ export class DailySummaryStore {
   async summarizeDay(date: string): Promise<DayResult> {
     const scraper = await this.computeScraper(date);
     const scheduler = await this.computeScheduler(date);
-    await this.upsert("scraper_daily_summary", scraper.map(scraperColumns));
-    await this.upsert("scheduler_daily_summary", scheduler.map(schedulerColumns));
+    await this.upsert(
+      "scraper_daily_summary",
+      scraper.map((summary) => toColumns(SCRAPER_SUMMARY_FIELDS, summary)),
+    );
+    await this.upsert(
+      "scheduler_daily_summary",
+      scheduler.map((summary) => toColumns(SCHEDULER_SUMMARY_FIELDS, summary)),
+    );
     const rawRows =
       scraper.reduce((sum, s) => sum + s.totalNavigations + s.totalScrapes, 0) +
       scheduler.reduce((sum, s) => sum + s.totalRuns, 0);
@@ -63,47 +81,12 @@ export class DailySummaryStore {
 
   async scraperSummaries(range: SummaryRange): Promise<ScraperDailySummary[]> {
     const rows = await this.readRange("scraper_daily_summary", range);
-    return rows.map((row) => ({
-      source: String(row.source),
-      date: readDate(row.date),
-      totalNavigations: Number(row.total_navigations),
-      successfulNavigations: Number(row.successful_navigations),
-      totalScrapes: Number(row.total_scrapes),
-      successfulScrapes: Number(row.successful_scrapes),
-      avgNavigationMs: num(row.avg_navigation_ms),
-      minNavigationMs: num(row.min_navigation_ms),
-      maxNavigationMs: num(row.max_navigation_ms),
-      p50NavigationMs: num(row.p50_navigation_ms),
-      p95NavigationMs: num(row.p95_navigation_ms),
-      p99NavigationMs: num(row.p99_navigation_ms),
-      avgScrapeMs: num(row.avg_scrape_ms),
-      minScrapeMs: num(row.min_scrape_ms),
-      maxScrapeMs: num(row.max_scrape_ms),
-      p50ScrapeMs: num(row.p50_scrape_ms),
-      p95ScrapeMs: num(row.p95_scrape_ms),
-      p99ScrapeMs: num(row.p99_scrape_ms),
-      avgRetries: num(row.avg_retries),
-      totalItems: Number(row.total_items),
-      avgItems: num(row.avg_items),
-    }));
+    return rows.map((row) => fromColumns<ScraperDailySummary>(SCRAPER_SUMMARY_FIELDS, row));
   }
 
   async schedulerSummaries(range: SummaryRange): Promise<SchedulerDailySummary[]> {
     const rows = await this.readRange("scheduler_daily_summary", range);
-    return rows.map((row) => ({
-      source: String(row.source),
-      date: readDate(row.date),
-      totalRuns: Number(row.total_runs),
-      successfulRuns: Number(row.successful_runs),
-      avgDurationMs: num(row.avg_duration_ms),
-      minDurationMs: num(row.min_duration_ms),
-      maxDurationMs: num(row.max_duration_ms),
-      p50DurationMs: num(row.p50_duration_ms),
-      p95DurationMs: num(row.p95_duration_ms),
-      p99DurationMs: num(row.p99_duration_ms),
-      totalItems: Number(row.total_items),
-      avgItems: num(row.avg_items),
-    }));
+    return rows.map((row) => fromColumns<SchedulerDailySummary>(SCHEDULER_SUMMARY_FIELDS, row));
   }
 
   private async computeScraper(date: string): Promise<ScraperDailySummary[]> {
@@ -116,30 +99,25 @@ export class DailySummaryStore {
     const bySource = new Map<string, ScraperDailySummary>();
     for (const row of rows) {
       const source = String(row.source);
-      const summary = bySource.get(source) ?? emptyScraper(source, date);
+      const summary =
+        bySource.get(source) ?? emptySummary<ScraperDailySummary>(SCRAPER_SUMMARY_FIELDS, source, date);
       bySource.set(source, summary);
       const stats = readStats(row);
       if (row.type === "navigation") {
-        summary.totalNavigations = stats.total;
-        summary.successfulNavigations = stats.ok;
-        summary.avgNavigationMs = stats.avg;
-        summary.minNavigationMs = stats.min;
-        summary.maxNavigationMs = stats.max;
-        summary.p50NavigationMs = stats.p50;
-        summary.p95NavigationMs = stats.p95;
-        summary.p99NavigationMs = stats.p99;
-        summary.avgRetries = ratio(row.sum_retries, stats.total);
+        Object.assign(summary, {
+          totalNavigations: stats.total,
+          successfulNavigations: stats.ok,
+          ...durationFields("Navigation", stats),
+          avgRetries: ratio(row.sum_retries, stats.total),
+        });
       } else {
-        summary.totalScrapes = stats.total;
-        summary.successfulScrapes = stats.ok;
-        summary.avgScrapeMs = stats.avg;
-        summary.minScrapeMs = stats.min;
-        summary.maxScrapeMs = stats.max;
-        summary.p50ScrapeMs = stats.p50;
-        summary.p95ScrapeMs = stats.p95;
-        summary.p99ScrapeMs = stats.p99;
-        summary.totalItems = Number(row.total_items ?? 0);
-        summary.avgItems = ratio(row.total_items, stats.total);
+        Object.assign(summary, {
+          totalScrapes: stats.total,
+          successfulScrapes: stats.ok,
+          ...durationFields("Scrape", stats),
+          totalItems: Number(row.total_items ?? 0),
+          avgItems: ratio(row.total_items, stats.total),
+        });
       }
     }
     return [...bySource.values()];
@@ -159,12 +137,7 @@ export class DailySummaryStore {
         date,
         totalRuns: stats.total,
         successfulRuns: stats.ok,
-        avgDurationMs: stats.avg,
-        minDurationMs: stats.min,
-        maxDurationMs: stats.max,
-        p50DurationMs: stats.p50,
-        p95DurationMs: stats.p95,
-        p99DurationMs: stats.p99,
+        ...durationFields("Duration", stats),
         totalItems: Number(row.total_items ?? 0),
         avgItems: ratio(row.total_items, stats.total),
       };

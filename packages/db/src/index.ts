@@ -16,6 +16,6 @@ export type { DeleteOptions } from "./retention.ts";
 export { RAW_TABLES, RawRetention } from "./retention.ts";
 export type { KnownSource } from "./source-index.ts";
 export { knownSources } from "./source-index.ts";
-export type { SchedulerDailySummary, ScraperDailySummary } from "./summary-rows.ts";
-export { readDate } from "./summary-rows.ts";
+export type { SchedulerDailySummary, ScraperDailySummary, SummaryFieldKind } from "./summary-rows.ts";
+export { readDate, SCHEDULER_SUMMARY_FIELDS, SCRAPER_SUMMARY_FIELDS } from "./summary-rows.ts";
 export { addDays, dayStart, utcDate } from "./utc-days.ts";

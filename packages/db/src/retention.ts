@@ -34,6 +34,19 @@ export class RawRetention {
     return oldest;
   }
 
+  /** Position key of the newest raw row timestamped before the cutoff (what deleteBefore removes). */
+  async newestPositionBefore(cutoff: Date): Promise<string | null> {
+    let newest: string | null = null;
+    for (const table of RAW_TABLES) {
+      const [row] = await this.database.all<{ p: string | null }>(
+        sql`SELECT MAX(position) AS p FROM ${sql.raw(table)} WHERE timestamp < ${this.database.time(cutoff)}`,
+      );
+      const position = row?.p ?? null;
+      if (position !== null && (newest === null || position > newest)) newest = position;
+    }
+    return newest;
+  }
+
   /** Raw rows of both tables with timestamp in [from, to). */
   async countBetween(from: Date, to: Date): Promise<number> {
     const t = this.database.time;

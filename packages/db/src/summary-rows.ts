@@ -72,75 +72,91 @@ export function readStats(row: Record<string, unknown>): Stats {
   };
 }
 
-export function emptyScraper(source: string, date: string): ScraperDailySummary {
-  return {
-    source,
-    date,
-    totalNavigations: 0,
-    successfulNavigations: 0,
-    totalScrapes: 0,
-    successfulScrapes: 0,
-    avgNavigationMs: null,
-    minNavigationMs: null,
-    maxNavigationMs: null,
-    p50NavigationMs: null,
-    p95NavigationMs: null,
-    p99NavigationMs: null,
-    avgScrapeMs: null,
-    minScrapeMs: null,
-    maxScrapeMs: null,
-    p50ScrapeMs: null,
-    p95ScrapeMs: null,
-    p99ScrapeMs: null,
-    avgRetries: null,
-    totalItems: 0,
-    avgItems: null,
-  };
+/** How a summary field is stored and typed: text, a UTC date, an integer count, a nullable number. */
+export type SummaryFieldKind = "text" | "date" | "count" | "value";
+
+/**
+ * The columns of each summary table, in order: field name → kind. The column is the field name
+ * in snake_case. One table per kind drives the upsert, the read back and the API's schema.
+ */
+export const SCRAPER_SUMMARY_FIELDS = {
+  source: "text",
+  date: "date",
+  totalNavigations: "count",
+  successfulNavigations: "count",
+  totalScrapes: "count",
+  successfulScrapes: "count",
+  avgNavigationMs: "value",
+  minNavigationMs: "value",
+  maxNavigationMs: "value",
+  p50NavigationMs: "value",
+  p95NavigationMs: "value",
+  p99NavigationMs: "value",
+  avgScrapeMs: "value",
+  minScrapeMs: "value",
+  maxScrapeMs: "value",
+  p50ScrapeMs: "value",
+  p95ScrapeMs: "value",
+  p99ScrapeMs: "value",
+  avgRetries: "value",
+  totalItems: "count",
+  avgItems: "value",
+} as const satisfies Record<keyof ScraperDailySummary, SummaryFieldKind>;
+
+export const SCHEDULER_SUMMARY_FIELDS = {
+  source: "text",
+  date: "date",
+  totalRuns: "count",
+  successfulRuns: "count",
+  avgDurationMs: "value",
+  minDurationMs: "value",
+  maxDurationMs: "value",
+  p50DurationMs: "value",
+  p95DurationMs: "value",
+  p99DurationMs: "value",
+  totalItems: "count",
+  avgItems: "value",
+} as const satisfies Record<keyof SchedulerDailySummary, SummaryFieldKind>;
+
+type Fields<T> = Record<keyof T, SummaryFieldKind>;
+
+/** `p95NavigationMs` → `p95_navigation_ms`. */
+export function columnName(field: string): string {
+  return field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
-export function scraperColumns(s: ScraperDailySummary): Record<string, unknown> {
-  return {
-    source: s.source,
-    date: s.date,
-    total_navigations: s.totalNavigations,
-    successful_navigations: s.successfulNavigations,
-    total_scrapes: s.totalScrapes,
-    successful_scrapes: s.successfulScrapes,
-    avg_navigation_ms: s.avgNavigationMs,
-    min_navigation_ms: s.minNavigationMs,
-    max_navigation_ms: s.maxNavigationMs,
-    p50_navigation_ms: s.p50NavigationMs,
-    p95_navigation_ms: s.p95NavigationMs,
-    p99_navigation_ms: s.p99NavigationMs,
-    avg_scrape_ms: s.avgScrapeMs,
-    min_scrape_ms: s.minScrapeMs,
-    max_scrape_ms: s.maxScrapeMs,
-    p50_scrape_ms: s.p50ScrapeMs,
-    p95_scrape_ms: s.p95ScrapeMs,
-    p99_scrape_ms: s.p99ScrapeMs,
-    avg_retries: s.avgRetries,
-    total_items: s.totalItems,
-    avg_items: s.avgItems,
-    updated_at: new Date(),
-  };
+/** A summary with no events: counts 0, figures null. */
+export function emptySummary<T>(fields: Fields<T>, source: string, date: string): T {
+  const summary: Record<string, unknown> = {};
+  for (const [field, kind] of Object.entries<SummaryFieldKind>(fields)) {
+    summary[field] = kind === "count" ? 0 : kind === "value" ? null : "";
+  }
+  return { ...summary, source, date } as T;
 }
 
-export function schedulerColumns(s: SchedulerDailySummary): Record<string, unknown> {
-  return {
-    source: s.source,
-    date: s.date,
-    total_runs: s.totalRuns,
-    successful_runs: s.successfulRuns,
-    avg_duration_ms: s.avgDurationMs,
-    min_duration_ms: s.minDurationMs,
-    max_duration_ms: s.maxDurationMs,
-    p50_duration_ms: s.p50DurationMs,
-    p95_duration_ms: s.p95DurationMs,
-    p99_duration_ms: s.p99DurationMs,
-    total_items: s.totalItems,
-    avg_items: s.avgItems,
-    updated_at: new Date(),
-  };
+/** The table row of a summary (plus updated_at). */
+export function toColumns<T extends object>(fields: Fields<T>, summary: T): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const field of Object.keys(fields)) row[columnName(field)] = summary[field as keyof T];
+  row.updated_at = new Date();
+  return row;
+}
+
+/** A summary read back from its table row (MySQL returns DECIMAL and BIGINT as strings). */
+export function fromColumns<T>(fields: Fields<T>, row: Record<string, unknown>): T {
+  const summary: Record<string, unknown> = {};
+  for (const [field, kind] of Object.entries<SummaryFieldKind>(fields)) {
+    const value = row[columnName(field)];
+    summary[field] =
+      kind === "text"
+        ? String(value)
+        : kind === "date"
+          ? readDate(value)
+          : kind === "count"
+            ? Number(value)
+            : num(value);
+  }
+  return summary as T;
 }
 
 export function num(value: unknown): number | null {

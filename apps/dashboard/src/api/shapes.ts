@@ -15,36 +15,37 @@ export interface SourceOverview {
   errors: number;
 }
 
-export interface DailySummary {
-  source: string;
-  date: string;
-  totalNavigations: number;
-  successfulNavigations: number;
-  totalScrapes: number;
-  successfulScrapes: number;
-  avgNavigationMs: number | null;
-  p50NavigationMs: number | null;
-  p95NavigationMs: number | null;
-  p99NavigationMs: number | null;
-  avgScrapeMs: number | null;
-  p50ScrapeMs: number | null;
-  p95ScrapeMs: number | null;
-  p99ScrapeMs: number | null;
-  avgRetries: number | null;
-  totalItems: number;
-}
+// The summary fields the dashboard reads, per kind: counts (0 when absent) and figures (null).
+const DAILY_COUNTS = [
+  "totalNavigations",
+  "successfulNavigations",
+  "totalScrapes",
+  "successfulScrapes",
+  "totalItems",
+] as const;
+const DAILY_FIGURES = [
+  "avgNavigationMs",
+  "p50NavigationMs",
+  "p95NavigationMs",
+  "p99NavigationMs",
+  "avgScrapeMs",
+  "p50ScrapeMs",
+  "p95ScrapeMs",
+  "p99ScrapeMs",
+  "avgRetries",
+] as const;
+const SCHEDULER_COUNTS = ["totalRuns", "successfulRuns", "totalItems"] as const;
+const SCHEDULER_FIGURES = ["avgDurationMs", "p50DurationMs", "p95DurationMs", "maxDurationMs"] as const;
 
-export interface SchedulerSummary {
-  source: string;
-  date: string;
-  totalRuns: number;
-  successfulRuns: number;
-  avgDurationMs: number | null;
-  p50DurationMs: number | null;
-  p95DurationMs: number | null;
-  maxDurationMs: number | null;
-  totalItems: number;
-}
+/** One source's day: `source`, `date` (YYYY-MM-DD), counts and nullable figures. */
+type Summary<Count extends string, Figure extends string> = { source: string; date: string } & Record<
+  Count,
+  number
+> &
+  Record<Figure, number | null>;
+
+export type DailySummary = Summary<(typeof DAILY_COUNTS)[number], (typeof DAILY_FIGURES)[number]>;
+export type SchedulerSummary = Summary<(typeof SCHEDULER_COUNTS)[number], (typeof SCHEDULER_FIGURES)[number]>;
 
 type Row = Record<string, unknown>;
 
@@ -126,42 +127,23 @@ export function toSourceOverview(row: Row): SourceOverview | null {
 }
 
 export function toDailySummary(row: Row): DailySummary | null {
-  const source = str(row, "source");
-  const date = str(row, "date");
-  if (!source || !date) return null;
-  return {
-    source,
-    date: date.slice(0, 10),
-    totalNavigations: num(row, "totalNavigations") ?? 0,
-    successfulNavigations: num(row, "successfulNavigations") ?? 0,
-    totalScrapes: num(row, "totalScrapes") ?? 0,
-    successfulScrapes: num(row, "successfulScrapes") ?? 0,
-    avgNavigationMs: num(row, "avgNavigationMs"),
-    p50NavigationMs: num(row, "p50NavigationMs"),
-    p95NavigationMs: num(row, "p95NavigationMs"),
-    p99NavigationMs: num(row, "p99NavigationMs"),
-    avgScrapeMs: num(row, "avgScrapeMs"),
-    p50ScrapeMs: num(row, "p50ScrapeMs"),
-    p95ScrapeMs: num(row, "p95ScrapeMs"),
-    p99ScrapeMs: num(row, "p99ScrapeMs"),
-    avgRetries: num(row, "avgRetries"),
-    totalItems: num(row, "totalItems") ?? 0,
-  };
+  return toSummary(row, DAILY_COUNTS, DAILY_FIGURES);
 }
 
 export function toSchedulerSummary(row: Row): SchedulerSummary | null {
+  return toSummary(row, SCHEDULER_COUNTS, SCHEDULER_FIGURES);
+}
+
+function toSummary<Count extends string, Figure extends string>(
+  row: Row,
+  counts: readonly Count[],
+  figures: readonly Figure[],
+): Summary<Count, Figure> | null {
   const source = str(row, "source");
   const date = str(row, "date");
   if (!source || !date) return null;
-  return {
-    source,
-    date: date.slice(0, 10),
-    totalRuns: num(row, "totalRuns") ?? 0,
-    successfulRuns: num(row, "successfulRuns") ?? 0,
-    avgDurationMs: num(row, "avgDurationMs"),
-    p50DurationMs: num(row, "p50DurationMs"),
-    p95DurationMs: num(row, "p95DurationMs"),
-    maxDurationMs: num(row, "maxDurationMs"),
-    totalItems: num(row, "totalItems") ?? 0,
-  };
+  const summary: Record<string, unknown> = { source, date: date.slice(0, 10) };
+  for (const key of counts) summary[key] = num(row, key) ?? 0;
+  for (const key of figures) summary[key] = num(row, key);
+  return summary as Summary<Count, Figure>;
 }

@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  idempotency_in_progress: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   queue_full: 429,
@@ -25,7 +26,7 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    /** Seconds for a Retry-After header (429, 503). */
+    /** Seconds for a Retry-After header (409, 429, 503). */
     readonly retryAfter?: number,
   ) {
     super(message);

@@ -2,9 +2,11 @@
 // environment. Exits 0 when done or when another instance holds the lock, 1 on failure.
 import { parseArgs } from "node:util";
 import { dayStart, openDatabase } from "@scrapewatch/db";
+import { Redis } from "ioredis";
 import { EnvError, parseEnv } from "../env.ts";
 import { createLogger } from "../logger.ts";
-import { runNightlyJob } from "./nightly-job.ts";
+import { announceForgotten } from "../scaleout/redis-batch-bus.ts";
+import { resumableFrom, runNightlyJob } from "./nightly-job.ts";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { date: { type: "string" } }, strict: true });
@@ -27,6 +29,16 @@ async function main(): Promise<number> {
       date: values.date,
     });
     logger.info(report.ran ? "aggregate finished" : "aggregate skipped", { ...report });
+    const from = resumableFrom(report);
+    if (from && env.REDIS_URL) {
+      // The servers learn what was deleted through Redis, as when one of them runs the job.
+      const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
+      try {
+        await announceForgotten(redis, env.REDIS_STREAM, "aggregate-cli", from);
+      } finally {
+        redis.disconnect();
+      }
+    }
     return 0;
   } finally {
     await database.close();

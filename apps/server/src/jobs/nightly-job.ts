@@ -11,6 +11,7 @@ import {
   utcDate,
   withExclusiveLock,
 } from "@scrapewatch/db";
+import { type BatchCursor, positionFromKey } from "@scrapewatch/protocol";
 import type { Logger } from "../logger.ts";
 
 export const NIGHTLY_LOCK = "scrapewatch_nightly";
@@ -34,6 +35,22 @@ export interface NightlyReport {
   /** Raw rows before this UTC midnight are deleted: today and RETENTION_DAYS full days are kept. */
   cutoff: string;
   deleted: number;
+  /**
+   * Position key of the newest raw row past the cutoff, read before deleting (null when none):
+   * storage may no longer hold an event at or before it, so a resume from an older cursor must
+   * get `reset`. Events carry their own timestamps, so this can be much newer than the cutoff.
+   */
+  deletedThrough: string | null;
+}
+
+/**
+ * The oldest cursor a stream resume may still start from after this run (every cursor up to the
+ * batch of the newest deleted row gets `reset`), or null when nothing was deleted.
+ */
+export function resumableFrom(report: NightlyReport): BatchCursor | null {
+  if (!report.deletedThrough) return null;
+  const through = positionFromKey(report.deletedThrough);
+  return { ms: through.ms, seq: through.seq + 1 };
 }
 
 export async function runNightlyJob(options: NightlyOptions): Promise<NightlyReport> {
@@ -44,7 +61,7 @@ export async function runNightlyJob(options: NightlyOptions): Promise<NightlyRep
   );
   if (!outcome.ran) {
     options.logger.info("nightly job skipped: another instance holds the lock");
-    return { ran: false, summarized: [], cutoff: cutoffDate, deleted: 0 };
+    return { ran: false, summarized: [], cutoff: cutoffDate, deleted: 0, deletedThrough: null };
   }
   return outcome.value;
 }
@@ -79,6 +96,7 @@ async function runLocked(options: NightlyOptions, now: Date, cutoffDate: string)
     }
   }
 
+  const deletedThrough = await retention.newestPositionBefore(dayStart(cutoffDate));
   const deleted = await retention.deleteBefore(dayStart(cutoffDate), {
     chunkSize: options.chunkSize,
     pauseMs: options.pauseMs,
@@ -88,6 +106,7 @@ async function runLocked(options: NightlyOptions, now: Date, cutoffDate: string)
     summarized: summarized.map((day) => day.date),
     cutoff: cutoffDate,
     deleted,
+    deletedThrough,
   });
-  return { ran: true, summarized, cutoff: cutoffDate, deleted };
+  return { ran: true, summarized, cutoff: cutoffDate, deleted, deletedThrough };
 }

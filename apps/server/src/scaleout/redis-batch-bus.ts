@@ -6,12 +6,28 @@
 // that has seen every stream id, reach this instance's clients, and are stored. When Redis is
 // back they are appended to the stream (marked with their origin) so the other instances'
 // clients receive them too; the origin skips its own, which its clients already have.
+//
+// Storage: each instance writes only its own batches, a few seconds after publishing them. So that
+// no instance's replay buffer lets go of another's batch before it is in the database (a resume
+// would then read storage and miss it), each instance publishes "stored through" watermarks on the
+// stream (and in a hash, with the newest batch it published, for instances that start later), and
+// the buffer is told a cursor only once every batch up to it is stored (stored-watermark.ts). An
+// instance that starts while another has unstored batches reads the stream from that one's
+// watermark, so those batches are in its buffer rather than missing from storage.
 import { randomUUID } from "node:crypto";
 import type { BatchBus, BatchListener } from "@scrapewatch/hub";
 import { CursorClock } from "@scrapewatch/hub";
-import { type Batch, type BatchCursor, formatCursor, type Metric, parseCursor } from "@scrapewatch/protocol";
+import {
+  type Batch,
+  type BatchCursor,
+  compareCursors,
+  formatCursor,
+  type Metric,
+  parseCursor,
+} from "@scrapewatch/protocol";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
+import { StoredWatermark } from "./stored-watermark.ts";
 
 export interface RedisBatchBusOptions {
   url: string;
@@ -29,6 +45,25 @@ interface LocalBatch {
 
 const READ_BLOCK_MS = 2_000;
 const RECOVERY_PROBE_MS = 500;
+/** Watermarks are published at most this often (the writer may store many times a second). */
+const WATERMARK_EVERY_MS = 100;
+/** An instance refreshes its presence key this often; it expires after ALIVE_TTL_MS. */
+const ALIVE_EVERY_MS = 2_000;
+const ALIVE_TTL_MS = 10_000;
+
+/** XADD of a batch and, atomically, the origin's "newest published" (for instances that start later). */
+const PUBLISH_SCRIPT = `
+local id = redis.call("XADD", KEYS[1], "MAXLEN", "~", ARGV[1], "*", unpack(ARGV, 3))
+redis.call("HSET", KEYS[2], ARGV[2], id)
+return id`;
+
+type PublishCommand = (
+  stream: string,
+  publishedKey: string,
+  maxLength: string,
+  origin: string,
+  ...fields: string[]
+) => Promise<string>;
 
 export class RedisBatchBus implements BatchBus {
   readonly instanceId = randomUUID().slice(0, 8);
@@ -42,6 +77,22 @@ export class RedisBatchBus implements BatchBus {
   /** Batches published locally while Redis was away, to append once it is back. */
   private backlog: LocalBatch[] = [];
   private recovering: NodeJS.Timeout | null = null;
+  private readonly watermark = new StoredWatermark((through) => {
+    for (const listener of this.storedListeners) listener(through);
+  });
+  private readonly storedListeners = new Set<(through: BatchCursor) => void>();
+  private readonly forgetListeners = new Set<(before: BatchCursor) => void>();
+  /** What retention last deleted, as announced by whichever instance ran it (read at connect). */
+  forgottenBefore: BatchCursor | null = null;
+  /** This instance's own "stored through", waiting to be published. */
+  private ownStored: BatchCursor | null = null;
+  private watermarkTimer: NodeJS.Timeout | null = null;
+  private aliveTimer: NodeJS.Timeout | null = null;
+  /**
+   * Set when another instance had unstored batches at connect: the stream is read from here, so
+   * the replay buffer holds every batch after it (null: from the newest entry, as usual).
+   */
+  catchUpFrom: BatchCursor | null = null;
   degraded = false;
 
   private constructor(private readonly options: RedisBatchBusOptions) {
@@ -56,6 +107,17 @@ export class RedisBatchBus implements BatchBus {
     this.writer = new Redis(options.url, { ...common, enableOfflineQueue: false });
     this.reader = new Redis(options.url, { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const client of [this.writer, this.reader]) client.on("error", () => {});
+    this.writer.defineCommand("publishBatch", { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
+  }
+
+  private get keys() {
+    const stream = this.options.stream;
+    return {
+      published: `${stream}:published`,
+      stored: `${stream}:stored`,
+      forgotten: `${stream}:forgotten`, // written by announceForgotten
+      alive: (origin: string) => `${stream}:alive:${origin}`,
+    };
   }
 
   static async connect(options: RedisBatchBusOptions): Promise<RedisBatchBus> {
@@ -66,8 +128,118 @@ export class RedisBatchBus implements BatchBus {
     bus.lastReadId = newest?.[0] ?? "0-0";
     const cursor = parseCursor(bus.lastReadId);
     if (cursor) bus.clock.observe(cursor);
+    await bus.announce();
+    await bus.catchUpWithUnstored();
+    bus.forgottenBefore = parseCursor((await bus.writer.get(bus.keys.forgotten)) ?? "");
+    // Nothing published yet: every batch of ours up to the newest entry is (vacuously) stored.
+    if (cursor) await bus.writer.hset(bus.keys.stored, bus.instanceId, formatCursor(cursor));
     bus.reading = bus.readLoop();
+    bus.aliveTimer = setInterval(() => void bus.keepAlive(), ALIVE_EVERY_MS);
+    bus.aliveTimer.unref();
     return bus;
+  }
+
+  /**
+   * Other instances that published batches they have not stored yet: read the stream from the
+   * oldest of their watermarks, so those batches reach the replay buffer (storage lacks them).
+   */
+  private async catchUpWithUnstored(): Promise<void> {
+    const [published, stored] = await Promise.all([
+      this.writer.hgetall(this.keys.published),
+      this.writer.hgetall(this.keys.stored),
+    ]);
+    let from = parseCursor(this.lastReadId);
+    for (const [origin, newestId] of Object.entries(published)) {
+      if (!(await this.writer.exists(this.keys.alive(origin)))) {
+        // Gone: what it did not store, it never will (a restart writes its spill under a new id).
+        await this.writer.hdel(this.keys.published, origin);
+        await this.writer.hdel(this.keys.stored, origin);
+        continue;
+      }
+      const through = parseCursor(stored[origin] ?? "0-0") ?? { ms: 0, seq: 0 };
+      this.watermark.storedBy(origin, through);
+      const newestPublished = parseCursor(newestId);
+      if (!newestPublished || compareCursors(newestPublished, through) <= 0) continue;
+      if (from && compareCursors(through, from) < 0) from = through;
+    }
+    if (from && formatCursor(from) !== this.lastReadId) {
+      this.catchUpFrom = from;
+      this.lastReadId = formatCursor(from);
+    }
+  }
+
+  /** Called with every cursor up to which all delivered batches, of every instance, are stored. */
+  onStoredThrough(listener: (through: BatchCursor) => void): () => void {
+    this.storedListeners.add(listener);
+    return () => this.storedListeners.delete(listener);
+  }
+
+  /**
+   * Retention deleted rows up to before this cursor: tells every instance (now, through the
+   * stream, and later ones, through a key), so that none resumes a client from an older cursor.
+   */
+  async announceForgotten(before: BatchCursor): Promise<void> {
+    await announceForgotten(this.writer, this.options.stream, this.instanceId, before);
+  }
+
+  onForgotten(listener: (before: BatchCursor) => void): () => void {
+    this.forgetListeners.add(listener);
+    return () => this.forgetListeners.delete(listener);
+  }
+
+  /** This instance's writer stored every batch of its own up to this cursor. */
+  markStored(through: BatchCursor): void {
+    const cursor = { ms: through.ms, seq: through.seq };
+    this.watermark.storedBy(this.instanceId, cursor);
+    if (!this.ownStored || compareCursors(cursor, this.ownStored) > 0) this.ownStored = cursor;
+    if (this.watermarkTimer || this.closed) return;
+    this.watermarkTimer = setTimeout(() => {
+      this.watermarkTimer = null;
+      void this.publishWatermark();
+    }, WATERMARK_EVERY_MS);
+    this.watermarkTimer.unref();
+  }
+
+  private async publishWatermark(): Promise<void> {
+    const through = this.ownStored;
+    if (!through || this.degraded) return;
+    const id = formatCursor(through);
+    try {
+      await this.writer
+        .multi()
+        .xadd(this.options.stream, "*", "origin", this.instanceId, "stored", id)
+        .hset(this.keys.stored, this.instanceId, id)
+        .exec();
+    } catch {
+      // Redis away: the next watermark (after recovery) covers this one.
+    }
+  }
+
+  /** Refreshes this instance's presence; gives up on a silent instance that holds the buffer. */
+  private async announce(): Promise<void> {
+    await this.writer.set(this.keys.alive(this.instanceId), "1", "PX", ALIVE_TTL_MS);
+  }
+
+  private async keepAlive(): Promise<void> {
+    try {
+      await this.announce();
+      const oldest = this.watermark.oldestWaiting;
+      if (oldest && oldest.origin !== this.instanceId && Date.now() - oldest.since > ALIVE_TTL_MS) {
+        if (!(await this.writer.exists(this.keys.alive(oldest.origin)))) {
+          this.options.logger.warn("an instance left with batches it never stored; not waiting for them", {
+            origin: oldest.origin,
+          });
+          this.watermark.originGone(oldest.origin);
+        }
+      }
+    } catch {
+      // Redis away: nothing to learn until it returns.
+    }
+  }
+
+  /** A command connection that fails fast while Redis is away (for other short commands). */
+  get commands(): Redis {
+    return this.writer;
   }
 
   onBatch(listener: BatchListener): () => void {
@@ -78,12 +250,13 @@ export class RedisBatchBus implements BatchBus {
   async publish(source: string, metrics: Metric[]): Promise<Batch> {
     if (!this.degraded) {
       try {
-        const id = await this.writer.xadd(
+        const publishBatch = (this.writer as unknown as { publishBatch: PublishCommand }).publishBatch;
+        const id = await publishBatch.call(
+          this.writer,
           this.options.stream,
-          "MAXLEN",
-          "~",
+          this.keys.published,
           String(this.options.maxLength ?? 100_000),
-          "*",
+          this.instanceId,
           "origin",
           this.instanceId,
           "source",
@@ -102,6 +275,11 @@ export class RedisBatchBus implements BatchBus {
   async close(): Promise<void> {
     this.closed = true;
     if (this.recovering) clearTimeout(this.recovering);
+    if (this.aliveTimer) clearInterval(this.aliveTimer);
+    if (this.watermarkTimer) clearTimeout(this.watermarkTimer);
+    // The last word: what this instance stored (it drained its writer before the bus closes).
+    await this.publishWatermark();
+    await this.writer.del(this.keys.alive(this.instanceId)).catch(() => {});
     this.reader.disconnect();
     await this.reading.catch(() => {});
     await this.writer.quit().catch(() => this.writer.disconnect());
@@ -109,8 +287,10 @@ export class RedisBatchBus implements BatchBus {
   }
 
   private publishLocally(source: string, metrics: Metric[]): Batch {
-    const batch = toBatch(formatCursor(this.clock.next()), source, metrics);
+    const cursor = this.clock.next();
+    const batch = toBatch(formatCursor(cursor), source, metrics);
     this.backlog.push({ batch });
+    this.watermark.delivered(cursor, this.instanceId);
     this.deliver(batch);
     return batch;
   }
@@ -162,6 +342,7 @@ export class RedisBatchBus implements BatchBus {
         this.backlog.shift();
       }
       this.degraded = false;
+      void this.publishWatermark();
       this.options.logger.info("redis is back; publishing through the stream again");
     } catch {
       this.scheduleRecovery();
@@ -199,13 +380,38 @@ export class RedisBatchBus implements BatchBus {
     for (let i = 0; i + 1 < fields.length; i += 2) record.set(fields[i] ?? "", fields[i + 1] ?? "");
     const cursor = parseCursor(id);
     if (cursor) this.clock.observe(cursor);
+    const origin = record.get("origin") ?? "";
+    const forget = parseCursor(record.get("forget") ?? "");
+    if (forget) {
+      for (const listener of this.forgetListeners) listener(forget);
+      return;
+    }
+    const stored = parseCursor(record.get("stored") ?? "");
+    if (stored) {
+      if (origin !== this.instanceId) this.watermark.storedBy(origin, stored);
+      return;
+    }
     // Our own batches from an outage already reached our clients under their local cursor.
-    if (record.has("local") && record.get("origin") === this.instanceId) return;
+    if (record.has("local") && origin === this.instanceId) return;
     const source = record.get("source");
     const metrics = record.get("metrics");
-    if (!source || !metrics) return;
+    if (!source || !metrics || !cursor) return;
+    // A batch re-appended after an outage is stored under its local cursor.
+    const storedAs = parseCursor(record.get("local") ?? "") ?? cursor;
+    this.watermark.delivered({ ms: cursor.ms, seq: cursor.seq }, origin, storedAs);
     this.deliver(toBatch(id, source, JSON.parse(metrics) as Metric[]));
   }
+}
+
+/** See RedisBatchBus.announceForgotten; also used by `npm run aggregate`, which has no bus. */
+export async function announceForgotten(
+  redis: Redis,
+  stream: string,
+  origin: string,
+  before: BatchCursor,
+): Promise<void> {
+  const id = formatCursor(before);
+  await redis.multi().set(`${stream}:forgotten`, id).xadd(stream, "*", "origin", origin, "forget", id).exec();
 }
 
 function toBatch(id: string, source: string, metrics: Metric[]): Batch {

@@ -1,33 +1,15 @@
 // Two servers sharing one MariaDB database and one Redis stream: one product.
-import { randomBytes } from "node:crypto";
-import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { schedulerEvent, uniqueSource } from "../../test/factories.ts";
 import { SseStream } from "../../test/stream-clients.ts";
-import { eventually, startTestServer, type TestServer } from "../../test/test-server.ts";
+import { eventually, type TestServer } from "../../test/test-server.ts";
+import { useTwoInstances } from "../../test/two-instances.ts";
 
 describe("two instances behind Redis", () => {
-  let a: TestServer;
-  let b: TestServer;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const database = await createTestDatabaseUrl("mysql");
-    drop = database.drop;
-    const env = {
-      REDIS_URL: process.env.REDIS_TEST_URL ?? "redis://127.0.0.1:6379",
-      REDIS_STREAM: `sw-test-${randomBytes(4).toString("hex")}`,
-    };
-    a = await startTestServer({ databaseUrl: database.url, env });
-    b = await startTestServer({ databaseUrl: database.url, env });
-  });
-  afterAll(async () => {
-    await a.stop();
-    await b.stop();
-    await drop();
-  });
+  const instances = useTwoInstances();
 
   it("hands a batch ingested on one instance to the other's bus with the same cursor, and stores it once", async () => {
+    const { a, b } = instances;
     const source = uniqueSource();
     const seenOnB: string[] = [];
     const seenOnA: string[] = [];
@@ -55,6 +37,7 @@ describe("two instances behind Redis", () => {
   });
 
   it("lets a client resume on the other instance with no gap and no duplicate", async () => {
+    const { a, b } = instances;
     const source = uniqueSource();
     const first = await SseStream.open(`${a.url}/api/v1/stream?sources=${source}`);
     await first.waitFor("connected");

@@ -1,8 +1,9 @@
 // Replays from storage what is older than the replay buffer: events after the cursor and up to
 // where memory takes over, read in pages and regrouped into the batches they travelled in.
+// `send` writes one batch to the client (StreamClient.replay, possibly timed by the caller).
 import type { MetricStore } from "@scrapewatch/db";
 import { batchesFromEvents, type PositionedMetric, toBatch } from "@scrapewatch/hub";
-import { type BatchCursor, type Position, positionKey } from "@scrapewatch/protocol";
+import { type Batch, type BatchCursor, type Position, positionKey } from "@scrapewatch/protocol";
 import { ClientGone, type StreamClient } from "./stream-client.ts";
 
 const PAGE_SIZE = 1000;
@@ -12,6 +13,7 @@ export async function replayFromStorage(
   client: StreamClient,
   after: Position,
   until: BatchCursor,
+  send: (batch: Batch) => Promise<void> = (batch) => client.replay(batch),
 ): Promise<void> {
   if (client.sources !== null && client.sources.size === 0) return;
   const sources = client.sources === null ? undefined : [...client.sources];
@@ -23,10 +25,10 @@ export async function replayFromStorage(
     if (client.closed) throw new ClientGone();
     const grouped = batchesFromEvents(rows, open);
     open = grouped.open;
-    for (const batch of grouped.complete) await client.replay(batch);
+    for (const batch of grouped.complete) await send(batch);
     const last = rows[rows.length - 1];
     if (rows.length < PAGE_SIZE || !last) break;
     afterKey = last.position;
   }
-  if (open.length > 0) await client.replay(toBatch(open));
+  if (open.length > 0) await send(toBatch(open));
 }

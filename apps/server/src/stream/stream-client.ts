@@ -89,10 +89,13 @@ export abstract class StreamClient implements Subscriber<Buffer> {
     this.lastCursor = from;
   }
 
-  /** Sends one replayed batch, waiting for the peer when its buffer fills. */
-  async replay(batch: Batch): Promise<void> {
+  /**
+   * Sends one replayed batch, waiting for the peer when its buffer fills. `frame`: the batch
+   * already encoded by this client's encoder (shared by the clients resuming through it).
+   */
+  async replay(batch: Batch, frame: Buffer = this.encoder.batch(batch)): Promise<void> {
     if (this.closed) throw new ClientGone();
-    this.sendBatch(batch, this.encoder.batch(batch));
+    this.sendBatch(batch, frame);
     if (this.closed) throw new ClientGone();
     if (this.buffered > this.options.maxBufferBytes / 2) await this.drained();
   }

@@ -1,11 +1,14 @@
 // The streaming service behind SSE and WebSocket: every batch from the bus goes into the replay
 // buffer and out through the fan-out; connections are admitted (MAX_CLIENTS), resumed (memory,
 // then storage, then live without gap or duplicate), counted, and closed at shutdown.
+import { createHistogram, type RecordableHistogram } from "node:perf_hooks";
 import type { MetricStore } from "@scrapewatch/db";
-import { type BatchBus, FanOut, ReplayBuffer } from "@scrapewatch/hub";
+import { type BatchBus, FanOut, type FrameEncoder, ReplayBuffer } from "@scrapewatch/hub";
 import {
   type Anomaly,
+  type Batch,
   type BatchCursor,
+  compareCursors,
   formatCursor,
   type Position,
   parseCursor,
@@ -27,6 +30,28 @@ export interface StreamStats {
   resumeMisses: number;
   /** Resumes refused with `reset` (cursor malformed or older than what is kept). */
   resumeResets: number;
+  /** Resumes that had something to replay: how long the server took to send it. */
+  resumeTimings: ResumeTimings;
+}
+
+/**
+ * Since start, over resumes that had at least one batch to replay: milliseconds from the
+ * subscription (cursor parsed, connection set up) to the first replayed batch written to the
+ * socket, and to the end of the replay (every missed batch and the live backlog written).
+ * A resume with nothing to replay waits for the next live batch; that wait is the batch
+ * interval, not replay, and is only counted (`nothingMissed`).
+ */
+export interface ResumeTimings {
+  replayed: number;
+  nothingMissed: number;
+  firstBatchMs: Percentiles;
+  doneMs: Percentiles;
+}
+
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 export interface StreamsOptions {
@@ -62,6 +87,12 @@ export class Streams {
   resumeHits = 0;
   resumeMisses = 0;
   resumeResets = 0;
+  private nothingMissed = 0;
+  /** Weak: a frame lives as long as its batch (in the replay buffer or a replay in progress). */
+  private readonly replayFrames = new WeakMap<Batch, Map<FrameEncoder<Buffer>, Buffer>>();
+  /** Microseconds (perf_hooks histograms record integers). */
+  private readonly firstBatchUs: RecordableHistogram = createHistogram();
+  private readonly doneUs: RecordableHistogram = createHistogram();
 
   constructor(private readonly options: StreamsOptions) {
     this.replayBuffer = new ReplayBuffer(
@@ -82,6 +113,12 @@ export class Streams {
       resumeHits: this.resumeHits,
       resumeMisses: this.resumeMisses,
       resumeResets: this.resumeResets,
+      resumeTimings: {
+        replayed: this.firstBatchUs.count,
+        nothingMissed: this.nothingMissed,
+        firstBatchMs: percentiles(this.firstBatchUs),
+        doneMs: percentiles(this.doneUs),
+      },
     };
   }
 
@@ -107,6 +144,8 @@ export class Streams {
 
   /** Retention deleted raw rows up to this position: older cursors get `reset`. */
   forgetBefore(position: Position): void {
+    // Never back: a later run may find its newest deleted row older than an earlier run's.
+    if (this.forgottenBefore && compareCursors(position, this.forgottenBefore) <= 0) return;
     this.forgottenBefore = position;
   }
 
@@ -158,16 +197,26 @@ export class Streams {
     }
     // Joining the fan-out and planning the replay happen in the same tick: every batch is
     // either in the plan or arrives live afterwards (held back until the replay is done).
+    const started = performance.now();
     client.beginReplay(position);
     this.fanout.add(client);
     const plan = this.replayBuffer.resume(position, (source) => client.wants(source));
+    let sent = 0;
+    const send = (batch: Batch): Promise<void> => {
+      // replay() writes before its first await, so the clock is read after the write.
+      const written = client.replay(batch, this.replayFrame(batch, client.encoder));
+      if (sent++ === 0) this.firstBatchUs.record(elapsedUs(started));
+      return written;
+    };
     try {
       if (plan.from === "storage") {
         this.resumeMisses += 1;
-        await replayFromStorage(this.options.store, client, position, plan.until);
+        await replayFromStorage(this.options.store, client, position, plan.until, send);
       } else this.resumeHits += 1;
-      for (const batch of plan.batches) await client.replay(batch);
+      for (const batch of plan.batches) await send(batch);
       client.endReplay();
+      if (sent > 0) this.doneUs.record(elapsedUs(started));
+      else this.nothingMissed += 1;
     } catch (error) {
       if (!(error instanceof ClientGone)) {
         this.options.logger.error("resume failed", { clientId: client.id, err: error });
@@ -175,6 +224,25 @@ export class Streams {
       }
     }
     return { kind: "replayed", from: plan.from };
+  }
+
+  /**
+   * A replayed batch's frame, encoded once per transport and kept while the batch is: under
+   * churn many clients resume over the same recent batches, and encoding each one again for
+   * every client was most of the server's CPU (JSON.stringify of the whole batch).
+   */
+  private replayFrame(batch: Batch, encoder: FrameEncoder<Buffer>): Buffer {
+    let frames = this.replayFrames.get(batch);
+    if (!frames) {
+      frames = new Map();
+      this.replayFrames.set(batch, frames);
+    }
+    let frame = frames.get(encoder);
+    if (!frame) {
+      frame = encoder.batch(batch);
+      frames.set(encoder, frame);
+    }
+    return frame;
   }
 
   /** Closes every connection after what is already written (shutdown). */
@@ -204,4 +272,14 @@ export class Streams {
     }
     return null;
   }
+}
+
+function elapsedUs(since: number): number {
+  return Math.max(1, Math.round((performance.now() - since) * 1000));
+}
+
+function percentiles(histogram: RecordableHistogram): Percentiles {
+  if (histogram.count === 0) return { p50: 0, p99: 0, max: 0 };
+  const ms = (us: number) => Math.round(us) / 1000;
+  return { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) };
 }

@@ -1,48 +1,28 @@
 // Daily summaries of scrapers, one row per source and day.
 import type { DailySummary } from "../../api/shapes.ts";
 import { count, ms, percent } from "../../hooks/format.ts";
+import { type DailyColumn, DailyTable } from "./DailyTable.tsx";
+
+const COLUMNS: DailyColumn<DailySummary>[] = [
+  { header: "Navigations", cell: (r) => count(r.totalNavigations) },
+  { header: "Scrapes", cell: (r) => count(r.totalScrapes) },
+  {
+    header: "Success",
+    cell: (r) => {
+      const total = r.totalNavigations + r.totalScrapes;
+      return percent(total === 0 ? null : (r.successfulNavigations + r.successfulScrapes) / total);
+    },
+  },
+  {
+    header: "Nav p50 / p95",
+    nowrap: true,
+    cell: (r) => `${ms(r.p50NavigationMs)} / ${ms(r.p95NavigationMs)}`,
+  },
+  { header: "Scrape p50 / p95", nowrap: true, cell: (r) => `${ms(r.p50ScrapeMs)} / ${ms(r.p95ScrapeMs)}` },
+  { header: "Avg retries", cell: (r) => count(r.avgRetries, 2) },
+  { header: "Items", cell: (r) => count(r.totalItems) },
+];
 
 export function SummaryTable({ rows }: { rows: readonly DailySummary[] }) {
-  return (
-    <div className="table-wrap scroll">
-      <table className="table" data-testid="daily-summaries">
-        <thead>
-          <tr>
-            <th>Date</th>
-            <th>Source</th>
-            <th className="num">Navigations</th>
-            <th className="num">Scrapes</th>
-            <th className="num">Success</th>
-            <th className="num">Nav p50 / p95</th>
-            <th className="num">Scrape p50 / p95</th>
-            <th className="num">Avg retries</th>
-            <th className="num">Items</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => {
-            const total = r.totalNavigations + r.totalScrapes;
-            const ok = r.successfulNavigations + r.successfulScrapes;
-            return (
-              <tr key={`${r.source}|${r.date}`}>
-                <td className="mono nowrap">{r.date}</td>
-                <td className="mono">{r.source}</td>
-                <td className="num">{count(r.totalNavigations)}</td>
-                <td className="num">{count(r.totalScrapes)}</td>
-                <td className="num">{percent(total === 0 ? null : ok / total)}</td>
-                <td className="num nowrap">
-                  {ms(r.p50NavigationMs)} / {ms(r.p95NavigationMs)}
-                </td>
-                <td className="num nowrap">
-                  {ms(r.p50ScrapeMs)} / {ms(r.p95ScrapeMs)}
-                </td>
-                <td className="num">{count(r.avgRetries, 2)}</td>
-                <td className="num">{count(r.totalItems)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <DailyTable rows={rows} testId="daily-summaries" sourceHeader="Source" columns={COLUMNS} scroll />;
 }

@@ -17,6 +17,9 @@ const AggregateReport = z.object({
   summarized: z.array(z.unknown()),
   cutoff: z.string(),
   deleted: z.number().int(),
+  deletedThrough: z.string().nullable().meta({
+    description: "Position of the newest deleted row; stream resumes from an older cursor get `reset`.",
+  }),
 });
 
 export const aggregateSpec: RouteSpec = {

@@ -21,11 +21,14 @@ export const TRANSPORT_ROUTES: RouteSpec[] = [
     path: "/api/v1/metrics",
     summary: "Ingest metric events",
     description:
-      'Body: {"metrics":[...]} or a bare array of up to 5,000 navigation, scrape or scheduler events, at most 1 MiB. 400 names the index and reason of each bad event; 413 over 1 MiB; 415 not JSON; 429 with Retry-After when the queue is full.',
+      'Body: {"metrics":[...]} or a bare array of up to 5,000 navigation, scrape or scheduler events, at most 1 MiB. 400 names the index and reason of each bad event; 413 over 1 MiB; 415 not JSON; 429 with Retry-After when the queue is full. An Idempotency-Key header (1-255 visible ASCII characters) makes retries safe: a repeat within 10 minutes gets the first answer (header Idempotent-Replayed: true), on any instance sharing the Redis; a repeat while the first is still being accepted gets 409 idempotency_in_progress with Retry-After; the key reused for another body gets 400.',
     tag: "ingest",
     auth: "ingest",
     body: IngestEnvelope,
-    responses: { 202: { description: "Queued; ids are server-assigned", schema: IngestAccepted } },
+    responses: {
+      202: { description: "Queued; ids are server-assigned", schema: IngestAccepted },
+      409: { description: "A request with the same Idempotency-Key is still being accepted; retry" },
+    },
   },
   {
     method: "get",

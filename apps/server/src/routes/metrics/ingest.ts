@@ -41,7 +41,7 @@ export function registerIngest(app: App): void {
       const token = presentedToken(c.req.header("authorization"), c.req.query("token"));
       const address = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress;
       // A repeated Idempotency-Key gets the first answer; its events are not accepted twice.
-      const answer = answerOnce(
+      const answer = await answerOnce(
         idempotency,
         {
           key: c.req.header("idempotency-key"),

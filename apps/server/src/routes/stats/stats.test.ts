@@ -9,7 +9,7 @@ interface Stats {
   eventsBySource: Record<string, number>;
   queues: Record<string, number>;
   droppedSlowConsumers: number;
-  resume: Record<string, number>;
+  resume: Record<string, unknown>;
   memory: Record<string, number>;
   uptimeSeconds: number;
 }
@@ -43,7 +43,12 @@ describe("GET /api/v1/stats", () => {
     expect(stats.eventsBySource[source]).toBe(2);
     expect(stats.queues).toMatchObject({ batching: expect.any(Number), writerPending: expect.any(Number) });
     expect(stats.droppedSlowConsumers).toBe(0);
-    expect(stats.resume).toEqual({ hits: 0, misses: 0, resets: 0 });
+    expect(stats.resume).toMatchObject({
+      hits: 0,
+      misses: 0,
+      resets: 0,
+      timings: { replayed: 0, nothingMissed: 0 },
+    });
     expect(stats.memory.rss ?? 0).toBeGreaterThan(0);
     expect(stats.memory.heapUsed ?? 0).toBeGreaterThan(0);
     expect(stats.uptimeSeconds).toBeGreaterThanOrEqual(0);

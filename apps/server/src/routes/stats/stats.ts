@@ -17,7 +17,19 @@ const Stats = z.object({
   queues: z.object({ batching: Count, writerPending: Count, pending: Count, replayBuffer: Count }),
   database: z.object({ healthy: z.boolean(), written: Count, lastError: z.string().nullable() }),
   droppedSlowConsumers: Count,
-  resume: z.object({ hits: Count, misses: Count, resets: Count }),
+  resume: z.object({
+    hits: Count,
+    misses: Count,
+    resets: Count,
+    /** Since start, resumes that had something to replay: subscription → first replayed batch
+     * written, and → replay done (ms); resumes with nothing missed are only counted. */
+    timings: z.object({
+      replayed: Count,
+      nothingMissed: Count,
+      firstBatchMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+      doneMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+    }),
+  }),
   cursor: z.string().nullable(),
   memory: z.object({ rss: Count, heapUsed: Count, heapTotal: Count, external: Count, arrayBuffers: Count }),
   /** Event-loop delay since the previous /stats reading (zeros on the first). */
@@ -54,7 +66,12 @@ export function registerStats(app: App): void {
       },
       database: { healthy: writer.healthy, written: writer.written, lastError: writer.lastError },
       droppedSlowConsumers: stream.droppedSlowConsumers,
-      resume: { hits: stream.resumeHits, misses: stream.resumeMisses, resets: stream.resumeResets },
+      resume: {
+        hits: stream.resumeHits,
+        misses: stream.resumeMisses,
+        resets: stream.resumeResets,
+        timings: stream.resumeTimings,
+      },
       cursor: streams.newestCursor,
       memory: {
         rss: memory.rss,

@@ -1,4 +1,5 @@
 // GET /api/v1/summaries/daily (scrapers) and /api/v1/summaries/scheduler: the nightly roll-ups.
+import { SCHEDULER_SUMMARY_FIELDS, SCRAPER_SUMMARY_FIELDS, type SummaryFieldKind } from "@scrapewatch/db";
 import { z } from "zod";
 import type { App } from "../../app-types.ts";
 import { DateParam, SourcesParam } from "../../http/query-params.ts";
@@ -11,44 +12,22 @@ const SummaryQuery = z.object({
   to: DateParam.optional().meta({ description: "Last UTC day, inclusive." }),
 });
 
-const ms = z.number().nullable();
-const ScraperSummary = z.object({
-  source: z.string(),
-  date: z.string().meta({ format: "date" }),
-  totalNavigations: z.number().int(),
-  successfulNavigations: z.number().int(),
-  totalScrapes: z.number().int(),
-  successfulScrapes: z.number().int(),
-  avgNavigationMs: ms,
-  minNavigationMs: ms,
-  maxNavigationMs: ms,
-  p50NavigationMs: ms,
-  p95NavigationMs: ms,
-  p99NavigationMs: ms,
-  avgScrapeMs: ms,
-  minScrapeMs: ms,
-  maxScrapeMs: ms,
-  p50ScrapeMs: ms,
-  p95ScrapeMs: ms,
-  p99ScrapeMs: ms,
-  avgRetries: z.number().nullable(),
-  totalItems: z.number().int(),
-  avgItems: z.number().nullable(),
-});
-const SchedulerSummary = z.object({
-  source: z.string(),
-  date: z.string().meta({ format: "date" }),
-  totalRuns: z.number().int(),
-  successfulRuns: z.number().int(),
-  avgDurationMs: ms,
-  minDurationMs: ms,
-  maxDurationMs: ms,
-  p50DurationMs: ms,
-  p95DurationMs: ms,
-  p99DurationMs: ms,
-  totalItems: z.number().int(),
-  avgItems: z.number().nullable(),
-});
+// The response schemas come from the same column tables as the SQL (packages/db summary-rows).
+const FIELD_SCHEMA: Record<SummaryFieldKind, () => z.ZodType> = {
+  text: () => z.string(),
+  date: () => z.string().meta({ format: "date" }),
+  count: () => z.number().int(),
+  value: () => z.number().nullable(),
+};
+
+function summarySchema(fields: Record<string, SummaryFieldKind>) {
+  return z.object(
+    Object.fromEntries(Object.entries(fields).map(([field, kind]) => [field, FIELD_SCHEMA[kind]()])),
+  );
+}
+
+const ScraperSummary = summarySchema(SCRAPER_SUMMARY_FIELDS);
+const SchedulerSummary = summarySchema(SCHEDULER_SUMMARY_FIELDS);
 
 const PERCENTILES =
   "Percentiles are nearest-rank: the value at rank ceil(p·n/100) of the day's sorted durations.";
