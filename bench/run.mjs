@@ -10,7 +10,16 @@ const only = process.argv
   .find((arg) => arg.startsWith("--only="))
   ?.slice("--only=".length)
   .split(",");
-const BENCHMARKS = ["ingest", "fanout", "latency", "resume", "aggregation", "scaleout", "dashboard"];
+const BENCHMARKS = [
+  "ingest",
+  "fanout",
+  "latency",
+  "resume",
+  "aggregation",
+  "sqlite-event-loop",
+  "scaleout",
+  "dashboard",
+];
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 let failed = 0;
