@@ -121,9 +121,23 @@ const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /** A masked, empty pong (clients must mask: RFC 6455 §5.3). */
 const PONG = Buffer.from([0x8a, 0x80, 0, 0, 0, 0]);
 
-function openWs() {
-  const target = new URL(url);
-  const client = newClient();
+/** A client text frame: clients must mask (RFC 6455 §5.3); a zero mask leaves the bytes as is. */
+function clientText(text) {
+  const payload = Buffer.from(text);
+  const frame = Buffer.alloc(6 + payload.length);
+  frame[0] = 0x81;
+  frame[1] = 0x80 | payload.length;
+  payload.copy(frame, 6);
+  return frame;
+}
+
+/**
+ * A WebSocket client on a raw TCP socket: upgrade by hand, then every complete text frame goes to
+ * `onText(buf, start, end, socket)`, which returns true once the client counts as connected
+ * (plain WebSocket: at the upgrade). Pings are answered.
+ */
+function openRawWs(wsUrl, onText, connectedAtUpgrade) {
+  const target = new URL(wsUrl);
   return new Promise((resolve) => {
     const socket = connect(Number(target.port), target.hostname);
     const key = randomBytes(16).toString("base64");
@@ -159,7 +173,7 @@ function openWs() {
           return;
         }
         open = true;
-        resolve();
+        if (connectedAtUpgrade) resolve();
         at = headEnd + 4;
       }
       while (at + 2 <= buf.length) {
@@ -182,9 +196,7 @@ function openWs() {
         const end = start + length;
         if ((b0 & 0x80) === 0 || (b1 & 0x80) !== 0 || opcode === 0) malformed += 1;
         else if (opcode === 1) {
-          if (buf.compare(WS_METRICS, 0, WS_METRICS.length, start, start + WS_METRICS.length) === 0) {
-            recordFrame(client, buf, start, end);
-          }
+          if (onText(buf, start, end, socket)) resolve();
         } else if (opcode === 9) socket.write(PONG);
         at = end;
       }
@@ -196,6 +208,52 @@ function openWs() {
     });
     sockets.push(socket);
   });
+}
+
+function startsWith(buf, start, end, prefix) {
+  return (
+    end - start >= prefix.length && buf.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0
+  );
+}
+
+function openWs() {
+  const client = newClient();
+  return openRawWs(
+    url,
+    (buf, start, end) => {
+      if (startsWith(buf, start, end, WS_METRICS)) recordFrame(client, buf, start, end);
+      return false;
+    },
+    true,
+  );
+}
+
+// Socket.IO v4 over its WebSocket transport, read the same way: engine.io packets are text
+// frames — "0{…}" open (answered with "40", joining the "/" namespace), "40{…}" joined, "2"
+// ping (answered "3"), and "42[\"metrics\",{…}]" an event, whose batch fields come first.
+const SIO_METRICS = Buffer.from('42["metrics",');
+const SIO_JOIN = clientText("40");
+const SIO_PONG = clientText("3");
+
+function openSioRaw() {
+  const client = newClient();
+  const target = new URL(url);
+  const wsUrl = `ws://${target.host}/socket.io/?EIO=4&transport=websocket`;
+  return openRawWs(
+    wsUrl,
+    (buf, start, end, socket) => {
+      if (startsWith(buf, start, end, SIO_METRICS)) {
+        recordFrame(client, buf, start, end);
+        return false;
+      }
+      const type = buf[start];
+      if (type === 0x30 /* "0": open */) socket.write(SIO_JOIN);
+      else if (type === 0x34 /* "40": joined */ && buf[start + 1] === 0x30) return true;
+      else if (type === 0x32 /* "2": ping */ && end - start === 1) socket.write(SIO_PONG);
+      return false;
+    },
+    false,
+  );
 }
 
 function openSio() {
@@ -223,7 +281,7 @@ function openSio() {
   });
 }
 
-const open = { sse: openSse, ws: openWs, sio: openSio }[kind];
+const open = { sse: openSse, ws: openWs, sio: openSioRaw, "sio-client": openSio }[kind];
 
 async function main() {
   let next = 0;

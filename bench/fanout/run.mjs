@@ -9,12 +9,13 @@
 //   node bench/fanout/run.mjs [--quick] [--clients N] [--publishes P] [--rate R]
 //                             [--batch-size B] [--sources S] [--loadgens K] [--rounds R]
 //                             [--only scrapewatch,floor,ws,socketio]
-//                             [--probe-ingest] [--profile DIR]  (CPU profile of the Scrapewatch server into DIR)
+//                             [--probe-ingest] [--sio-client] [--profile DIR]  (CPU profile of the Scrapewatch server into DIR)
 //
 // --sources S: each publish carries B events for each of S sources, so every server seals S
 // batches at once and every client (subscribed to all S) receives S frames in the same tick.
 // --rounds R: runs the targets R times, interleaved, and reports each run and the medians.
 // A target `scrapewatch+KEY=VALUE` runs Scrapewatch with that extra environment (A/B runs).
+// --sio-client: Socket.IO clients are socket.io-client instead of the raw engine.io reader.
 // --probe-ingest: times a small ingest request every 20 ms during the fan-outs (Scrapewatch
 // only; it costs the server a little CPU, so it is off for the delivery-rate figures).
 //
@@ -144,7 +145,7 @@ async function startTarget(target) {
       ],
     };
   }
-  const kind = name === "ws" ? "ws" : "sio";
+  const kind = name === "ws" ? "ws" : args["sio-client"] ? "sio-client" : "sio";
   const clientUrl = name === "ws" ? `ws://127.0.0.1:${port}/` : `http://127.0.0.1:${port}`;
   return {
     child,
