@@ -1,12 +1,13 @@
 // A load-generator process of the fan-out benchmark: opens `count` clients of one kind
-// (sse | ws | sio) to `url`, and records publish → receipt latency of every batch it receives
-// from the `t=<ms>` its events carry. Talks to run.mjs over IPC.
+// (sse | ws | sio | sio-client) to `url`, and records publish → receipt latency of every batch
+// it receives from the `t=<ms>` its events carry, and how many batches each client received.
+// Talks to run.mjs over IPC.
 //
-// The load generators share the server's 2 cores and their receive work delays what they
-// measure, so SSE and WebSocket clients are as lean as they can be and identical for every
-// target: raw TCP sockets, a hand-written WebSocket upgrade, frames parsed from Buffers (no
-// `ws` client, no per-message strings). Socket.IO keeps socket.io-client: its own protocol
-// (engine.io packets, acks, namespaces) is what that target is.
+// The load generators share the server's 2 cores, and their receive work delays what they
+// measure (a slow reader also makes the server's writes costlier), so every client is as lean as
+// it can be and read the same way for every target: raw TCP sockets, a hand-written WebSocket
+// upgrade, frames parsed from Buffers (no `ws` client, no per-message strings). Socket.IO's
+// engine.io packets are read by the same WebSocket reader; `sio-client` is socket.io-client.
 import { createHash, randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { io } from "socket.io-client";
