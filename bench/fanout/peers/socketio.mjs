@@ -1,26 +1,10 @@
 // Peer for the fan-out benchmark: a Socket.IO server broadcasting each batch with io.emit.
-// POST /publish {"metrics":[…]} broadcasts one batch.
+// POST /publish {"metrics":[…]} broadcasts one batch per source in the request.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
+import { publishRoute } from "../../lib/publish-route.mjs";
 
 const port = Number(process.argv[2] ?? 0);
-let seq = 0;
-const server = createServer((req, res) => {
-  if (req.method !== "POST" || req.url !== "/publish") return;
-  const chunks = [];
-  req.on("data", (c) => chunks.push(c));
-  req.on("end", () => {
-    const { metrics } = JSON.parse(Buffer.concat(chunks).toString());
-    const now = Date.now();
-    io.emit("metrics", {
-      id: `${now}-${seq++}`,
-      source: metrics[0].source,
-      count: metrics.length,
-      timestamp: new Date(now).toISOString(),
-      metrics: metrics.map((m, i) => ({ ...m, id: `${now}-${i}`, timestamp: new Date(now).toISOString() })),
-    });
-    res.writeHead(202, { "content-type": "application/json" }).end('{"ok":true}');
-  });
-});
+const server = createServer(publishRoute((batch) => io.emit("metrics", batch)));
 const io = new Server(server, { transports: ["websocket"], perMessageDeflate: false, serveClient: false });
 server.listen(port, "127.0.0.1", () => process.send?.({ ready: server.address().port }));

@@ -1,6 +1,6 @@
 // Peer for the fan-out benchmark: the approach of the original write-up — a plain `ws` server
 // that JSON.stringifies each message and sends it to every client, one client at a time.
-// POST /publish {"metrics":[…]} broadcasts one batch.
+// POST /publish {"metrics":[…]} broadcasts one batch per source in the request.
 import { createServer } from "node:http";
 import { WebSocketServer } from "ws";
 import { publishRoute } from "../../lib/publish-route.mjs";

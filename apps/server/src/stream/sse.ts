@@ -12,6 +12,7 @@ import type { App } from "../app-types.ts";
 import { ApiError } from "../http/api-error.ts";
 import { assertToken, presentedToken } from "../http/auth.ts";
 import { parseSourcesQuery } from "./sources-query.ts";
+import { CoalescedWrites } from "./coalesced-writes.ts";
 import { ClientGone, StreamClient, type StreamClientOptions } from "./stream-client.ts";
 import type { Streams } from "./streams.ts";
 
@@ -54,6 +55,7 @@ export class SseClient extends StreamClient {
   readonly transport = "sse" as const;
   private readonly socket: Socket;
   private readonly chunked: boolean;
+  private readonly writes = new CoalescedWrites();
 
   /** `res` must have sent its headers (flushHeaders): frames then go to the socket directly. */
   constructor(
@@ -72,7 +74,7 @@ export class SseClient extends StreamClient {
 
   protected write(frame: Buffer): void {
     if (this.socket.destroyed) return;
-    this.socket.write(this.chunked ? frame : unchunked(frame));
+    this.writes.write(this.socket, this.chunked ? frame : unchunked(frame));
   }
 
   protected drained(): Promise<void> {

@@ -115,7 +115,9 @@ export abstract class StreamClient implements Subscriber<Buffer> {
     const cursor = cursorOf(batch);
     if (cursor && this.lastCursor && compareCursors(cursor, this.lastCursor) <= 0) return;
     this.write(frame);
-    if (cursor) this.lastCursor = { ms: cursor.ms, seq: cursor.seq };
+    // The parsed cursor is shared by every client of the broadcast (never mutated): no
+    // allocation per delivery.
+    if (cursor) this.lastCursor = cursor;
     this.delivered += batch.count;
     if (this.buffered > this.options.maxBufferBytes) this.dropAsSlow();
   }

@@ -12,6 +12,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import type { App } from "../app-types.ts";
 import { assertToken, presentedToken } from "../http/auth.ts";
 import { parseSourcesQuery } from "./sources-query.ts";
+import { CoalescedWrites } from "./coalesced-writes.ts";
 import { ClientGone, StreamClient, type StreamClientOptions } from "./stream-client.ts";
 import type { Streams } from "./streams.ts";
 import { parseClientFrame } from "./ws-messages.ts";
@@ -67,6 +68,7 @@ export const wsEncoder: FrameEncoder<Buffer> = {
 export class WsClient extends StreamClient {
   readonly transport = "websocket" as const;
   alive = true;
+  private readonly writes = new CoalescedWrites();
 
   /** `tcp` is the upgraded connection under `socket`, where frames are written. */
   constructor(
@@ -87,7 +89,7 @@ export class WsClient extends StreamClient {
   protected write(frame: Buffer): void {
     // After close() the close frame is out: nothing may follow it.
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.tcp.write(frame);
+    this.writes.write(this.tcp, frame);
   }
 
   protected drained(): Promise<void> {
