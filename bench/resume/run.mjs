@@ -20,8 +20,8 @@
 // receipts/s and 1,000 frames/s (~20 MB/s) out of the server, ~7 reconnects/s each replaying up
 // to a second of batches. That is load, and it leaves a 2-core machine (server, producer and
 // two subscriber processes on it) able to measure. At 200 + 200 the server must write 4,000
-// frames/s and serve 27 resumes/s; on 2 shared cores its event loop then turns slowly, and as
-// libuv accepts one connection per turn, reconnects wait seconds in the kernel's accept queue
+// frames/s and serve 27 resumes/s; on 2 shared cores its event loop then turns slowly and
+// reconnects wait seconds in the kernel's accept queue before the server's code sees them
 // (seen as Recv-Q on the listening socket): the figure measures the machine, not resume.
 // `--clients=200` still runs that shape.
 //
