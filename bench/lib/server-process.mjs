@@ -4,8 +4,13 @@ import { fileURLToPath } from "node:url";
 
 export const MAIN = fileURLToPath(new URL("../../apps/server/dist/main.js", import.meta.url));
 
+// BENCH_SERVER_PROFILE=<dir> writes a CPU profile of every server a benchmark starts into <dir>.
+const PROFILE = process.env.BENCH_SERVER_PROFILE
+  ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`]
+  : [];
+
 export async function startServer(env, { logLevel = "warn" } = {}) {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...PROFILE, MAIN], {
     env: { ...process.env, PORT: "0", DEMO: "0", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],
   });
