@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Dialect, MetricStore, openDatabase } from "@scrapewatch/db";
 import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
+import { expect } from "vitest";
 import { parseEnv } from "../src/env.ts";
 import { createLogger, type Logger, type LogLevel } from "../src/logger.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
@@ -99,3 +100,14 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Posts events (expecting 202) and answers the ids the server gave them. */
+export async function ingest(server: TestServer, events: unknown[]): Promise<string[]> {
+  const response = await server.ingest({ metrics: events });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { ids: string[] }).ids;
+}
+
+/** The event ids of received batches, in order. */
+export const idsOf = (batches: { metrics: { id: string }[] }[]) =>
+  batches.flatMap((b) => b.metrics.map((m) => m.id));

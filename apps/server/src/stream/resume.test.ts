@@ -2,16 +2,14 @@ import { DIALECTS } from "@scrapewatch/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { navigationEvent, schedulerEvent, scrapeEvent, uniqueSource } from "../../test/factories.ts";
 import { SseStream, WsConnection } from "../../test/stream-clients.ts";
-import { countStored, eventually, startTestServer, type TestServer } from "../../test/test-server.ts";
-
-async function ingest(server: TestServer, events: unknown[]): Promise<string[]> {
-  const response = await server.ingest({ metrics: events });
-  expect(response.status).toBe(202);
-  return ((await response.json()) as { ids: string[] }).ids;
-}
-
-const idsOf = (batches: { metrics: { id: string }[] }[]) =>
-  batches.flatMap((b) => b.metrics.map((m) => m.id));
+import {
+  countStored,
+  eventually,
+  startTestServer,
+  type TestServer,
+  idsOf,
+  ingest,
+} from "../../test/test-server.ts";
 
 describe.each(DIALECTS)("resume from storage on %s", (dialect) => {
   const servers: TestServer[] = [];

@@ -2,16 +2,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { navigationEvent, schedulerEvent, scrapeEvent, uniqueSource } from "../../test/factories.ts";
 import { SseStream } from "../../test/stream-clients.ts";
-import { startTestServer, type TestServer } from "../../test/test-server.ts";
-
-async function ingest(server: TestServer, events: unknown[]): Promise<string[]> {
-  const response = await server.ingest({ metrics: events });
-  expect(response.status).toBe(202);
-  return ((await response.json()) as { ids: string[] }).ids;
-}
-
-const idsOf = (batches: { metrics: { id: string }[] }[]) =>
-  batches.flatMap((b) => b.metrics.map((m) => m.id));
+import { startTestServer, type TestServer, idsOf, ingest } from "../../test/test-server.ts";
 
 describe("GET /api/v1/stream", () => {
   let server: TestServer;

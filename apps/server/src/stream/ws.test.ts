@@ -2,16 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { navigationEvent, scrapeEvent, uniqueSource } from "../../test/factories.ts";
 import { WsConnection } from "../../test/stream-clients.ts";
-import { eventually, startTestServer, type TestServer } from "../../test/test-server.ts";
-
-async function ingest(server: TestServer, events: unknown[]): Promise<string[]> {
-  const response = await server.ingest({ metrics: events });
-  expect(response.status).toBe(202);
-  return ((await response.json()) as { ids: string[] }).ids;
-}
-
-const idsOf = (batches: { metrics: { id: string }[] }[]) =>
-  batches.flatMap((b) => b.metrics.map((m) => m.id));
+import { eventually, startTestServer, type TestServer, idsOf, ingest } from "../../test/test-server.ts";
 
 describe("GET /api/v1/ws", () => {
   let server: TestServer;
