@@ -70,7 +70,11 @@ export class SqliteConnection {
     await this.exited;
   }
 
-  /** Ends the thread at once, as a crash would: calls in flight fail. close() is the orderly way. */
+  /**
+   * Ends the thread at once, as a crash would: calls in flight fail. close() is the orderly way;
+   * never end a thread that is inside a statement: libsql's native bindings can then panic and
+   * abort the whole process.
+   */
   async terminate(): Promise<void> {
     await this.worker.terminate();
     await this.exited;

@@ -225,13 +225,11 @@ describe("a :memory: database", () => {
 
 describe("a stopped worker", () => {
   it("fails the calls in flight and every later call, without hanging", async () => {
+    // Terminated while it is still starting, so the call is surely in flight and no native
+    // libsql call is running: terminating a thread inside one can abort the whole process (a
+    // panic in libsql's bindings), which is why close() never does that.
     const connection = new SqliteConnection({ file: ":memory:", pragmas: [] });
-    expect(await connection.query("SELECT 1 AS ok", [], "objects")).toEqual([{ ok: 1 }]);
-    const inFlight = connection.query(
-      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000) SELECT COUNT(*) FROM c",
-      [],
-      "objects",
-    );
+    const inFlight = connection.query("SELECT 1 AS ok", [], "objects");
     await connection.terminate();
     await expect(inFlight).rejects.toBeInstanceOf(SqliteWorkerStoppedError);
     await expect(inFlight).rejects.toThrow(/SQLite worker stopped/);
