@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  /** While set, what the target answers is dropped: requests arrive, their replies never do. */
+  private swallowing = false;
   port = 0;
 
   constructor(
@@ -14,6 +16,7 @@ export class TcpProxy {
 
   /** Starts listening (on the same port again after a cut, so clients can reconnect). */
   async open(): Promise<void> {
+    this.swallowing = false;
     const server = createServer((client) => {
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
@@ -21,7 +24,10 @@ export class TcpProxy {
         socket.on("close", () => this.sockets.delete(socket));
         socket.on("error", () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      upstream.on("data", (chunk: Buffer) => {
+        if (!this.swallowing) client.write(chunk);
+      });
       client.on("close", () => upstream.destroy());
       upstream.on("close", () => client.destroy());
     });
@@ -31,6 +37,11 @@ export class TcpProxy {
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
+  }
+
+  /** From now until the next open(), requests go through and their replies are lost. */
+  swallowReplies(): void {
+    this.swallowing = true;
   }
 
   /** Drops every connection and refuses new ones. */

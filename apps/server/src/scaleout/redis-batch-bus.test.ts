@@ -109,4 +109,46 @@ describe("RedisBatchBus", () => {
     const ids = seenA.map((batch) => batch.id);
     expect([...ids].sort((x, y) => (x < y ? -1 : 1))).toEqual(ids);
   });
+
+  it("delivers a batch once when Redis took its publish but the answer was lost", async () => {
+    const stream = `sw-test-${randomBytes(4).toString("hex")}`;
+    const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));
+    await proxy.open();
+    const a = await bus(`redis://127.0.0.1:${proxy.port}`, stream);
+    const b = await bus(REDIS.toString(), stream);
+    const seenA = collect(a);
+    const seenB = collect(b);
+
+    // The stream takes the batch (b reads it), but neither a's publish nor a's reader hears back.
+    proxy.swallowReplies();
+    const lost = a.publish("robinhood", [metric("robinhood", 1)]);
+    await eventually(
+      () => seenB.length,
+      (n) => n === 1,
+    );
+    await proxy.cut();
+    const published = await lost;
+    expect(a.degraded).toBe(true);
+
+    await proxy.open();
+    await eventually(
+      () => a.degraded,
+      (degraded) => !degraded,
+      15_000,
+    );
+    const after = await a.publish("robinhood", [metric("robinhood", 2)]);
+    await eventually(
+      () => seenA.length,
+      (n) => n >= 2,
+    );
+    await eventually(
+      () => seenB.length,
+      (n) => n >= 2,
+    );
+    const eventIds = (seen: Batch[]) => seen.flatMap((batch) => batch.metrics.map((m) => m.id));
+    const expected = [...published.metrics, ...after.metrics].map((m) => m.id);
+    // Once each: no local copy on top of the stream's on a, no recovery append on b.
+    expect(eventIds(seenA)).toEqual(expected);
+    expect(eventIds(seenB)).toEqual(expected);
+  });
 });

@@ -41,6 +41,8 @@ export interface RedisBatchBusOptions {
 
 interface LocalBatch {
   batch: Batch;
+  /** The publish id it was first tried under: the recovery append reuses it. */
+  publishId: string;
 }
 
 const READ_BLOCK_MS = 2_000;
@@ -51,15 +53,26 @@ const WATERMARK_EVERY_MS = 100;
 const ALIVE_EVERY_MS = 2_000;
 const ALIVE_TTL_MS = 10_000;
 
-/** XADD of a batch and, atomically, the origin's "newest published" (for instances that start later). */
+/** How long Redis remembers a publish id, so that a retried publish is not appended twice. */
+const PUBLISH_ID_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * XADD of a batch and, atomically, the origin's "newest published" (for instances that start
+ * later) — once per publish id (KEYS[3]): a publish whose answer was lost (Redis went away
+ * between running it and replying) is appended again on recovery, and must not be twice.
+ */
 const PUBLISH_SCRIPT = `
+local existing = redis.call("GET", KEYS[3])
+if existing then return existing end
 local id = redis.call("XADD", KEYS[1], "MAXLEN", "~", ARGV[1], "*", unpack(ARGV, 3))
 redis.call("HSET", KEYS[2], ARGV[2], id)
+redis.call("SET", KEYS[3], id, "PX", ${PUBLISH_ID_TTL_MS})
 return id`;
 
 type PublishCommand = (
   stream: string,
   publishedKey: string,
+  publishIdKey: string,
   maxLength: string,
   origin: string,
   ...fields: string[]
@@ -77,6 +90,14 @@ export class RedisBatchBus implements BatchBus {
   /** Batches published locally while Redis was away, to append once it is back. */
   private backlog: LocalBatch[] = [];
   private recovering: NodeJS.Timeout | null = null;
+  private publishSeq = 0;
+  /** Publishes awaiting Redis' answer, with the batch if the reader has already delivered it. */
+  private readonly awaitingAnswer = new Map<string, Batch | null>();
+  /**
+   * Publish ids whose batch went out under a local cursor while their stream entry may exist
+   * all the same (the answer was lost): the reader skips that entry, once.
+   */
+  private readonly deliveredLocally = new Set<string>();
   private readonly watermark = new StoredWatermark((through) => {
     for (const listener of this.storedListeners) listener(through);
   });
@@ -107,7 +128,7 @@ export class RedisBatchBus implements BatchBus {
     this.writer = new Redis(options.url, { ...common, enableOfflineQueue: false });
     this.reader = new Redis(options.url, { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const client of [this.writer, this.reader]) client.on("error", () => {});
-    this.writer.defineCommand("publishBatch", { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
+    this.writer.defineCommand("publishBatch", { numberOfKeys: 3, lua: PUBLISH_SCRIPT });
   }
 
   private get keys() {
@@ -117,6 +138,7 @@ export class RedisBatchBus implements BatchBus {
       stored: `${stream}:stored`,
       forgotten: `${stream}:forgotten`, // written by announceForgotten
       alive: (origin: string) => `${stream}:alive:${origin}`,
+      publishId: (publishId: string) => `${stream}:pub:${publishId}`,
     };
   }
 
@@ -248,28 +270,44 @@ export class RedisBatchBus implements BatchBus {
   }
 
   async publish(source: string, metrics: Metric[]): Promise<Batch> {
+    const publishId = `${this.instanceId}.${++this.publishSeq}`;
     if (!this.degraded) {
+      this.awaitingAnswer.set(publishId, null);
       try {
-        const publishBatch = (this.writer as unknown as { publishBatch: PublishCommand }).publishBatch;
-        const id = await publishBatch.call(
-          this.writer,
-          this.options.stream,
-          this.keys.published,
-          String(this.options.maxLength ?? 100_000),
-          this.instanceId,
-          "origin",
-          this.instanceId,
-          "source",
-          source,
-          "metrics",
-          JSON.stringify(metrics),
-        );
+        const id = await this.append(publishId, source, metrics);
         if (id) return toBatch(id, source, metrics);
       } catch (error) {
         this.enterDegraded(error);
+        // The answer was lost but the stream took it, and our reader has delivered it already.
+        const delivered = this.awaitingAnswer.get(publishId);
+        if (delivered) return delivered;
+      } finally {
+        this.awaitingAnswer.delete(publishId);
       }
     }
-    return this.publishLocally(source, metrics);
+    return this.publishLocally(publishId, source, metrics);
+  }
+
+  /** Appends a batch under its publish id (at most once per id); answers its stream id. */
+  private append(publishId: string, source: string, metrics: Metric[], local?: string): Promise<string> {
+    const publishBatch = (this.writer as unknown as { publishBatch: PublishCommand }).publishBatch;
+    return publishBatch.call(
+      this.writer,
+      this.options.stream,
+      this.keys.published,
+      this.keys.publishId(publishId),
+      String(this.options.maxLength ?? 100_000),
+      this.instanceId,
+      "origin",
+      this.instanceId,
+      "pub",
+      publishId,
+      ...(local ? ["local", local] : []),
+      "source",
+      source,
+      "metrics",
+      JSON.stringify(metrics),
+    );
   }
 
   async close(): Promise<void> {
@@ -286,10 +324,11 @@ export class RedisBatchBus implements BatchBus {
     this.listeners.clear();
   }
 
-  private publishLocally(source: string, metrics: Metric[]): Batch {
+  private publishLocally(publishId: string, source: string, metrics: Metric[]): Batch {
     const cursor = this.clock.next();
     const batch = toBatch(formatCursor(cursor), source, metrics);
-    this.backlog.push({ batch });
+    this.backlog.push({ batch, publishId });
+    this.deliveredLocally.add(publishId);
     this.watermark.delivered(cursor, this.instanceId);
     this.deliver(batch);
     return batch;
@@ -326,19 +365,9 @@ export class RedisBatchBus implements BatchBus {
       while (this.backlog.length > 0) {
         const [entry] = this.backlog;
         if (!entry) break;
-        const { batch } = entry;
-        await this.writer.xadd(
-          this.options.stream,
-          "*",
-          "origin",
-          this.instanceId,
-          "local",
-          batch.id,
-          "source",
-          batch.source,
-          "metrics",
-          JSON.stringify(batch.metrics),
-        );
+        const { batch, publishId } = entry;
+        // Under its first publish id: if that publish reached the stream after all, this is a no-op.
+        await this.append(publishId, batch.source, batch.metrics, batch.id);
         this.backlog.shift();
       }
       this.degraded = false;
@@ -391,15 +420,21 @@ export class RedisBatchBus implements BatchBus {
       if (origin !== this.instanceId) this.watermark.storedBy(origin, stored);
       return;
     }
-    // Our own batches from an outage already reached our clients under their local cursor.
-    if (record.has("local") && origin === this.instanceId) return;
+    const publishId = record.get("pub") ?? "";
+    if (origin === this.instanceId) {
+      // Our own batches from an outage already reached our clients under their local cursor,
+      // whether this entry is their recovery append or the publish whose answer was lost.
+      if (this.deliveredLocally.delete(publishId) || record.has("local")) return;
+    }
     const source = record.get("source");
     const metrics = record.get("metrics");
     if (!source || !metrics || !cursor) return;
     // A batch re-appended after an outage is stored under its local cursor.
     const storedAs = parseCursor(record.get("local") ?? "") ?? cursor;
     this.watermark.delivered({ ms: cursor.ms, seq: cursor.seq }, origin, storedAs);
-    this.deliver(toBatch(id, source, JSON.parse(metrics) as Metric[]));
+    const batch = toBatch(id, source, JSON.parse(metrics) as Metric[]);
+    if (this.awaitingAnswer.has(publishId)) this.awaitingAnswer.set(publishId, batch);
+    this.deliver(batch);
   }
 }
 
