@@ -11,7 +11,7 @@
 // no instance's replay buffer lets go of another's batch before it is in the database (a resume
 // would then read storage and miss it), each instance publishes "stored through" watermarks on the
 // stream (and in a hash, with the newest batch it published, for instances that start later), and
-// the buffer is told a cursor only once every batch up to it is stored (stored-watermark.ts). An
+// the buffer is told a cursor only once every batch up to it is stored (instance-watermarks.ts). An
 // instance that starts while another has unstored batches reads the stream from that one's
 // watermark, so those batches are in its buffer rather than missing from storage.
 import { randomUUID } from "node:crypto";
@@ -20,14 +20,13 @@ import { CursorClock } from "@scrapewatch/hub";
 import {
   type Batch,
   type BatchCursor,
-  compareCursors,
   formatCursor,
   type Metric,
   parseCursor,
 } from "@scrapewatch/protocol";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
-import { StoredWatermark } from "./stored-watermark.ts";
+import { InstanceWatermarks, publishedKey } from "./instance-watermarks.ts";
 
 export interface RedisBatchBusOptions {
   url: string;
@@ -47,11 +46,6 @@ interface LocalBatch {
 
 const READ_BLOCK_MS = 2_000;
 const RECOVERY_PROBE_MS = 500;
-/** Watermarks are published at most this often (the writer may store many times a second). */
-const WATERMARK_EVERY_MS = 100;
-/** An instance refreshes its presence key this often; it expires after ALIVE_TTL_MS. */
-const ALIVE_EVERY_MS = 2_000;
-const ALIVE_TTL_MS = 10_000;
 
 /** How long Redis remembers a publish id, so that a retried publish is not appended twice. */
 const PUBLISH_ID_TTL_MS = 10 * 60 * 1000;
@@ -98,17 +92,10 @@ export class RedisBatchBus implements BatchBus {
    * all the same (the answer was lost): the reader skips that entry, once.
    */
   private readonly deliveredLocally = new Set<string>();
-  private readonly watermark = new StoredWatermark((through) => {
-    for (const listener of this.storedListeners) listener(through);
-  });
-  private readonly storedListeners = new Set<(through: BatchCursor) => void>();
+  private readonly watermarks: InstanceWatermarks;
   private readonly forgetListeners = new Set<(before: BatchCursor) => void>();
   /** What retention last deleted, as announced by whichever instance ran it (read at connect). */
   forgottenBefore: BatchCursor | null = null;
-  /** This instance's own "stored through", waiting to be published. */
-  private ownStored: BatchCursor | null = null;
-  private watermarkTimer: NodeJS.Timeout | null = null;
-  private aliveTimer: NodeJS.Timeout | null = null;
   /**
    * Set when another instance had unstored batches at connect: the stream is read from here, so
    * the replay buffer holds every batch after it (null: from the newest entry, as usual).
@@ -129,15 +116,20 @@ export class RedisBatchBus implements BatchBus {
     this.reader = new Redis(options.url, { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const client of [this.writer, this.reader]) client.on("error", () => {});
     this.writer.defineCommand("publishBatch", { numberOfKeys: 3, lua: PUBLISH_SCRIPT });
+    this.watermarks = new InstanceWatermarks({
+      redis: this.writer,
+      stream: options.stream,
+      instanceId: this.instanceId,
+      logger: options.logger,
+      isDegraded: () => this.degraded,
+    });
   }
 
   private get keys() {
     const stream = this.options.stream;
     return {
-      published: `${stream}:published`,
-      stored: `${stream}:stored`,
+      published: publishedKey(stream),
       forgotten: `${stream}:forgotten`, // written by announceForgotten
-      alive: (origin: string) => `${stream}:alive:${origin}`,
       publishId: (publishId: string) => `${stream}:pub:${publishId}`,
     };
   }
@@ -150,50 +142,20 @@ export class RedisBatchBus implements BatchBus {
     bus.lastReadId = newest?.[0] ?? "0-0";
     const cursor = parseCursor(bus.lastReadId);
     if (cursor) bus.clock.observe(cursor);
-    await bus.announce();
-    await bus.catchUpWithUnstored();
+    // Other instances' batches not stored yet must reach the replay buffer: read from there.
+    const from = await bus.watermarks.join(cursor);
+    if (from && formatCursor(from) !== bus.lastReadId) {
+      bus.catchUpFrom = from;
+      bus.lastReadId = formatCursor(from);
+    }
     bus.forgottenBefore = parseCursor((await bus.writer.get(bus.keys.forgotten)) ?? "");
-    // Nothing published yet: every batch of ours up to the newest entry is (vacuously) stored.
-    if (cursor) await bus.writer.hset(bus.keys.stored, bus.instanceId, formatCursor(cursor));
     bus.reading = bus.readLoop();
-    bus.aliveTimer = setInterval(() => void bus.keepAlive(), ALIVE_EVERY_MS);
-    bus.aliveTimer.unref();
     return bus;
-  }
-
-  /**
-   * Other instances that published batches they have not stored yet: read the stream from the
-   * oldest of their watermarks, so those batches reach the replay buffer (storage lacks them).
-   */
-  private async catchUpWithUnstored(): Promise<void> {
-    const [published, stored] = await Promise.all([
-      this.writer.hgetall(this.keys.published),
-      this.writer.hgetall(this.keys.stored),
-    ]);
-    let from = parseCursor(this.lastReadId);
-    for (const [origin, newestId] of Object.entries(published)) {
-      if (!(await this.writer.exists(this.keys.alive(origin)))) {
-        // Gone: what it did not store, it never will (a restart writes its spill under a new id).
-        await this.writer.hdel(this.keys.published, origin);
-        await this.writer.hdel(this.keys.stored, origin);
-        continue;
-      }
-      const through = parseCursor(stored[origin] ?? "0-0") ?? { ms: 0, seq: 0 };
-      this.watermark.storedBy(origin, through);
-      const newestPublished = parseCursor(newestId);
-      if (!newestPublished || compareCursors(newestPublished, through) <= 0) continue;
-      if (from && compareCursors(through, from) < 0) from = through;
-    }
-    if (from && formatCursor(from) !== this.lastReadId) {
-      this.catchUpFrom = from;
-      this.lastReadId = formatCursor(from);
-    }
   }
 
   /** Called with every cursor up to which all delivered batches, of every instance, are stored. */
   onStoredThrough(listener: (through: BatchCursor) => void): () => void {
-    this.storedListeners.add(listener);
-    return () => this.storedListeners.delete(listener);
+    return this.watermarks.onStoredThrough(listener);
   }
 
   /**
@@ -211,52 +173,7 @@ export class RedisBatchBus implements BatchBus {
 
   /** This instance's writer stored every batch of its own up to this cursor. */
   markStored(through: BatchCursor): void {
-    const cursor = { ms: through.ms, seq: through.seq };
-    this.watermark.storedBy(this.instanceId, cursor);
-    if (!this.ownStored || compareCursors(cursor, this.ownStored) > 0) this.ownStored = cursor;
-    if (this.watermarkTimer || this.closed) return;
-    this.watermarkTimer = setTimeout(() => {
-      this.watermarkTimer = null;
-      void this.publishWatermark();
-    }, WATERMARK_EVERY_MS);
-    this.watermarkTimer.unref();
-  }
-
-  private async publishWatermark(): Promise<void> {
-    const through = this.ownStored;
-    if (!through || this.degraded) return;
-    const id = formatCursor(through);
-    try {
-      await this.writer
-        .multi()
-        .xadd(this.options.stream, "*", "origin", this.instanceId, "stored", id)
-        .hset(this.keys.stored, this.instanceId, id)
-        .exec();
-    } catch {
-      // Redis away: the next watermark (after recovery) covers this one.
-    }
-  }
-
-  /** Refreshes this instance's presence; gives up on a silent instance that holds the buffer. */
-  private async announce(): Promise<void> {
-    await this.writer.set(this.keys.alive(this.instanceId), "1", "PX", ALIVE_TTL_MS);
-  }
-
-  private async keepAlive(): Promise<void> {
-    try {
-      await this.announce();
-      const oldest = this.watermark.oldestWaiting;
-      if (oldest && oldest.origin !== this.instanceId && Date.now() - oldest.since > ALIVE_TTL_MS) {
-        if (!(await this.writer.exists(this.keys.alive(oldest.origin)))) {
-          this.options.logger.warn("an instance left with batches it never stored; not waiting for them", {
-            origin: oldest.origin,
-          });
-          this.watermark.originGone(oldest.origin);
-        }
-      }
-    } catch {
-      // Redis away: nothing to learn until it returns.
-    }
+    this.watermarks.markStored(through);
   }
 
   /** A command connection that fails fast while Redis is away (for other short commands). */
@@ -313,11 +230,8 @@ export class RedisBatchBus implements BatchBus {
   async close(): Promise<void> {
     this.closed = true;
     if (this.recovering) clearTimeout(this.recovering);
-    if (this.aliveTimer) clearInterval(this.aliveTimer);
-    if (this.watermarkTimer) clearTimeout(this.watermarkTimer);
     // The last word: what this instance stored (it drained its writer before the bus closes).
-    await this.publishWatermark();
-    await this.writer.del(this.keys.alive(this.instanceId)).catch(() => {});
+    await this.watermarks.leave();
     this.reader.disconnect();
     await this.reading.catch(() => {});
     await this.writer.quit().catch(() => this.writer.disconnect());
@@ -329,7 +243,7 @@ export class RedisBatchBus implements BatchBus {
     const batch = toBatch(formatCursor(cursor), source, metrics);
     this.backlog.push({ batch, publishId });
     this.deliveredLocally.add(publishId);
-    this.watermark.delivered(cursor, this.instanceId);
+    this.watermarks.delivered(cursor, this.instanceId);
     this.deliver(batch);
     return batch;
   }
@@ -371,7 +285,7 @@ export class RedisBatchBus implements BatchBus {
         this.backlog.shift();
       }
       this.degraded = false;
-      void this.publishWatermark();
+      void this.watermarks.publish();
       this.options.logger.info("redis is back; publishing through the stream again");
     } catch {
       this.scheduleRecovery();
@@ -417,7 +331,7 @@ export class RedisBatchBus implements BatchBus {
     }
     const stored = parseCursor(record.get("stored") ?? "");
     if (stored) {
-      if (origin !== this.instanceId) this.watermark.storedBy(origin, stored);
+      this.watermarks.storedBy(origin, stored);
       return;
     }
     const publishId = record.get("pub") ?? "";
@@ -431,7 +345,7 @@ export class RedisBatchBus implements BatchBus {
     if (!source || !metrics || !cursor) return;
     // A batch re-appended after an outage is stored under its local cursor.
     const storedAs = parseCursor(record.get("local") ?? "") ?? cursor;
-    this.watermark.delivered({ ms: cursor.ms, seq: cursor.seq }, origin, storedAs);
+    this.watermarks.delivered({ ms: cursor.ms, seq: cursor.seq }, origin, storedAs);
     const batch = toBatch(id, source, JSON.parse(metrics) as Metric[]);
     if (this.awaitingAnswer.has(publishId)) this.awaitingAnswer.set(publishId, batch);
     this.deliver(batch);
