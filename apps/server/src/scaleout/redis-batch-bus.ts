@@ -17,13 +17,7 @@
 import { randomUUID } from "node:crypto";
 import type { BatchBus, BatchListener } from "@scrapewatch/hub";
 import { CursorClock } from "@scrapewatch/hub";
-import {
-  type Batch,
-  type BatchCursor,
-  formatCursor,
-  type Metric,
-  parseCursor,
-} from "@scrapewatch/protocol";
+import { type Batch, type BatchCursor, formatCursor, type Metric, parseCursor } from "@scrapewatch/protocol";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
 import { InstanceWatermarks, publishedKey } from "./instance-watermarks.ts";
