@@ -29,14 +29,27 @@ function collect(bus: RedisBatchBus): Batch[] {
 }
 
 const open: RedisBatchBus[] = [];
+const proxies: TcpProxy[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((bus) => bus.close()));
+  await Promise.all(proxies.splice(0).map((proxy) => proxy.cut()));
 });
 
 async function bus(url: string, stream: string) {
   const created = await RedisBatchBus.connect({ url, stream, logger: createLogger("silent") });
   open.push(created);
   return created;
+}
+
+/** Two instances on a fresh stream: `a` reaches Redis through a proxy the test controls, `b` directly. */
+async function pairBehindProxy() {
+  const stream = `sw-test-${randomBytes(4).toString("hex")}`;
+  const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));
+  await proxy.open();
+  proxies.push(proxy);
+  const a = await bus(`redis://127.0.0.1:${proxy.port}`, stream);
+  const b = await bus(REDIS.toString(), stream);
+  return { proxy, a, b, seenA: collect(a), seenB: collect(b) };
 }
 
 describe("RedisBatchBus", () => {
@@ -62,13 +75,7 @@ describe("RedisBatchBus", () => {
   });
 
   it("keeps serving its own listeners while Redis is away and catches the others up when it returns", async () => {
-    const stream = `sw-test-${randomBytes(4).toString("hex")}`;
-    const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));
-    await proxy.open();
-    const a = await bus(`redis://127.0.0.1:${proxy.port}`, stream);
-    const b = await bus(REDIS.toString(), stream);
-    const seenA = collect(a);
-    const seenB = collect(b);
+    const { proxy, a, seenA, seenB } = await pairBehindProxy();
 
     const before = await a.publish("webull", [metric("webull", 1)]);
     await eventually(
@@ -111,13 +118,7 @@ describe("RedisBatchBus", () => {
   });
 
   it("delivers a batch once when Redis took its publish but the answer was lost", async () => {
-    const stream = `sw-test-${randomBytes(4).toString("hex")}`;
-    const proxy = new TcpProxy(REDIS.hostname, Number(REDIS.port || 6379));
-    await proxy.open();
-    const a = await bus(`redis://127.0.0.1:${proxy.port}`, stream);
-    const b = await bus(REDIS.toString(), stream);
-    const seenA = collect(a);
-    const seenB = collect(b);
+    const { proxy, a, seenA, seenB } = await pairBehindProxy();
 
     // The stream takes the batch (b reads it), but neither a's publish nor a's reader hears back.
     proxy.swallowReplies();
