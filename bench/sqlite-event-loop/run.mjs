@@ -22,20 +22,7 @@ const db = await import("../../packages/db/dist/index.js");
 // libsql as packages/db resolves it (the driver inside @libsql/client before, and now in the worker).
 const Database = createRequire(new URL("../../packages/db/package.json", import.meta.url))("libsql");
 
-const COLUMNS = [
-  "id",
-  "position",
-  "source",
-  "type",
-  "url",
-  "duration_ms",
-  "retry_count",
-  "items_extracted",
-  "data_size",
-  "success",
-  "error",
-  "timestamp",
-];
+const COLUMNS = db.SCRAPER_COLUMN_LIST;
 const OLD = Date.now() - 40 * 86_400_000;
 
 function rows(from, count) {

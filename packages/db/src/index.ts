@@ -10,7 +10,7 @@ export { isDataError } from "./errors.ts";
 export type { LockOutcome } from "./exclusive-lock.ts";
 export { withExclusiveLock } from "./exclusive-lock.ts";
 export type { EventQuery, StoredEvent } from "./metric-store.ts";
-export { MetricStore } from "./metric-store.ts";
+export { MetricStore, SCRAPER_COLUMN_LIST } from "./metric-store.ts";
 export { pingDatabase } from "./ping.ts";
 export type { DeleteOptions } from "./retention.ts";
 export { RAW_TABLES, RawRetention } from "./retention.ts";

@@ -26,7 +26,8 @@ const SCHEDULER_TABLE = sql.raw("scheduler_metrics");
 const SCRAPER_COLUMNS =
   "id, position, source, type, url, duration_ms, retry_count, items_extracted, data_size, success, error, timestamp";
 const SCHEDULER_COLUMNS = "id, position, source, duration_ms, items_processed, success, error, timestamp";
-const SCRAPER_COLUMN_LIST = SCRAPER_COLUMNS.split(", ");
+/** The scraper table's columns in row order, as `insertRows` takes them. */
+export const SCRAPER_COLUMN_LIST = SCRAPER_COLUMNS.split(", ");
 const SCHEDULER_COLUMN_LIST = SCHEDULER_COLUMNS.split(", ");
 
 // SQLite allows 32,766 bound variables per statement (12 per scraper row); MariaDB's packet is

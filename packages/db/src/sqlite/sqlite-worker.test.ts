@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventId, navigation, stored, uniqueSource } from "../../test/factories.ts";
 import { openDatabase, type SqliteDatabase } from "../database.ts";
 import { isDataError } from "../errors.ts";
-import { MetricStore } from "../metric-store.ts";
+import { MetricStore, SCRAPER_COLUMN_LIST } from "../metric-store.ts";
 import { SqliteConnection } from "./sqlite-connection.ts";
 import { SqliteError, SqliteWorkerStoppedError } from "./sqlite-error.ts";
 
@@ -36,21 +36,6 @@ async function turnsWhile(work: Promise<unknown>): Promise<number> {
   }
   return turns;
 }
-
-const SCRAPER_COLUMNS = [
-  "id",
-  "position",
-  "source",
-  "type",
-  "url",
-  "duration_ms",
-  "retry_count",
-  "items_extracted",
-  "data_size",
-  "success",
-  "error",
-  "timestamp",
-];
 
 function scraperRow(id: string, source: string): unknown[] {
   return [id, "p", source, "navigation", "https://a.test/", 1, 0, 0, 0, 1, null, Date.now()];
@@ -88,7 +73,7 @@ describe("SQLite in a worker thread", () => {
     let released = false;
     let releasedWhenStored: boolean | undefined;
     const insert = database
-      .insertRows("scraper_page_performance", SCRAPER_COLUMNS, [scraperRow(eventId(), source)])
+      .insertRows("scraper_page_performance", SCRAPER_COLUMN_LIST, [scraperRow(eventId(), source)])
       .then(() => {
         releasedWhenStored = released;
       });
@@ -111,7 +96,7 @@ describe("SQLite in a worker thread", () => {
   it("rejects with SQLite's error: a constraint is a data error, a syntax error is not", async () => {
     const id = eventId();
     const source = uniqueSource("dup");
-    await database.insertRows("scraper_page_performance", SCRAPER_COLUMNS, [scraperRow(id, source)]);
+    await database.insertRows("scraper_page_performance", SCRAPER_COLUMN_LIST, [scraperRow(id, source)]);
     const duplicate = database.run(
       sql`INSERT INTO scraper_page_performance (id, position, source, type, url, duration_ms, success, timestamp) VALUES (${id}, 'p', ${source}, 'navigation', 'u', 1, 1, 0)`,
     );
@@ -136,7 +121,7 @@ describe("SQLite in a worker thread", () => {
     await database.run(sql`PRAGMA busy_timeout = 0`);
     try {
       const busy = await database
-        .insertRows("scraper_page_performance", SCRAPER_COLUMNS, [scraperRow(eventId(), uniqueSource())])
+        .insertRows("scraper_page_performance", SCRAPER_COLUMN_LIST, [scraperRow(eventId(), uniqueSource())])
         .catch((error: unknown) => error);
       expect(busy).toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
       expect(isDataError(busy, "sqlite")).toBe(false);
@@ -147,7 +132,9 @@ describe("SQLite in a worker thread", () => {
     // The next write is committed: another connection sees it (libsql leaves a busy statement
     // holding the connection's transaction open; the worker starts a fresh connection).
     const source = uniqueSource("after-busy");
-    await database.insertRows("scraper_page_performance", SCRAPER_COLUMNS, [scraperRow(eventId(), source)]);
+    await database.insertRows("scraper_page_performance", SCRAPER_COLUMN_LIST, [
+      scraperRow(eventId(), source),
+    ]);
     const reader = new Database(file);
     try {
       const [row] = reader
