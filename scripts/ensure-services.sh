@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure what the tests need is installed and running: MariaDB and Redis on 127.0.0.1, and
-# Debian's Chromium for the browser tests. Installs with apt-get when missing, starts when down.
+# Debian's Chromium for the browser tests, and promtool (Debian's prometheus package) for the
+# /metrics exposition check. Installs with apt-get when missing, starts when down.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -9,6 +10,7 @@ missing=()
 [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server mariadb-client)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   as_root apt-get update -q
@@ -39,4 +41,4 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   wait_for "Redis" sh -c 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG'
 fi
-echo "services ready: MariaDB $(mariadb --protocol=tcp -h127.0.0.1 -uroot -N -e 'SELECT VERSION()'), Redis $(redis-cli -h 127.0.0.1 info server | grep redis_version | tr -d '\r' | cut -d: -f2), $(/usr/bin/chromium --version 2>/dev/null || echo 'no chromium')"
+echo "services ready: MariaDB $(mariadb --protocol=tcp -h127.0.0.1 -uroot -N -e 'SELECT VERSION()'), Redis $(redis-cli -h 127.0.0.1 info server | grep redis_version | tr -d '\r' | cut -d: -f2), $(/usr/bin/chromium --version 2>/dev/null || echo 'no chromium'), $(promtool --version 2>/dev/null | head -1 || echo 'no promtool')"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the workspace from the lock file. `npm ci` first; npm 11 on Linux can write a lock
-# without other platforms' optional packages (Biome, Turbo binaries) and then refuse it in
-# `npm ci`, so fall back to `npm install`, which keeps the locked versions.
+# Installs the workspace exactly as package-lock.json says (`npm ci`). No fallback to
+# `npm install`: that would rewrite the lock and hide a lock `npm ci` refuses. If `npm ci` fails
+# after a dependency change, regenerate the lock from scratch (README, "The lock file").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund
+npm ci --no-audit --no-fund

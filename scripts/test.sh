@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: every test. Installs and starts what the tests need (MariaDB, Redis, Chromium),
+# `npm test`: every test. Installs and starts what the tests need (MariaDB, Redis, Chromium, promtool),
 # builds, checks format/lint and types, runs the unit/integration suites on both databases,
 # then the browser journeys.
 set -euo pipefail

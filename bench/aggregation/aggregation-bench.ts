@@ -13,7 +13,7 @@ import {
   openDatabase,
   utcDate,
 } from "@scrapewatch/db";
-import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
+import { createTestDatabaseUrl, seededRandom } from "@scrapewatch/db/testing";
 import { type Metric, positionKey } from "@scrapewatch/protocol";
 import { parseEnv } from "../../apps/server/src/env.ts";
 import { runNightlyJob } from "../../apps/server/src/jobs/nightly-job.ts";
@@ -44,11 +44,7 @@ function nextId(): string {
 /** Events spread over one UTC day: 50 % navigations, 40 % scrapes, 10 % scheduler runs. */
 function* rowsOfDay(date: string, count: number, seqBase: number) {
   const start = Date.parse(`${date}T00:00:00.000Z`);
-  let random = 12345;
-  const next = () => {
-    random = (random * 1103515245 + 12345) % 2147483648;
-    return random / 2147483648;
-  };
+  const next = seededRandom(12345);
   for (let i = 0; i < count; i++) {
     const ms = start + Math.floor((i / count) * 86_400_000);
     const kind = i % 10;

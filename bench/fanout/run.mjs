@@ -112,6 +112,8 @@ async function startTarget(target) {
         SPILL_PATH: join(dir, "spill.ndjson"),
         BATCH_INTERVAL_MS: "0",
         MAX_CLIENTS: "100000",
+        // Every load generator connects from one address without a token: lift the per-client cap.
+        MAX_STREAMS_PER_CLIENT: "100000",
         SSE_HEARTBEAT_MS: "600000",
         HEARTBEAT_INTERVAL_MS: "600000",
         LOG_LEVEL: "error",

@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createConnection, createPool } from "mysql2/promise";
+import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
+import { createPool } from "mysql2/promise";
 import { startServer } from "../lib/server-process.mjs";
 import { machine, median, parseArgs } from "../lib/stats.mjs";
 
@@ -14,7 +15,6 @@ const EVENTS = Number(args.events ?? (args.quick ? 20_000 : 300_000));
 const ROUNDS = Number(args.rounds ?? (args.quick ? 1 : 3));
 const PER_REQUEST = 5_000;
 const CONCURRENCY = 4;
-const MYSQL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
 
 function navigation(source, i) {
   return {
@@ -26,20 +26,6 @@ function navigation(source, i) {
     success: i % 17 !== 0,
     error: i % 17 === 0 ? "Timeout" : null,
   };
-}
-
-async function createDatabase() {
-  const name = `sw_bench_${randomBytes(4).toString("hex")}`;
-  const admin = await createConnection({ uri: MYSQL });
-  await admin.query(`CREATE DATABASE \`${name}\``);
-  await admin.end();
-  return { url: `${MYSQL}/${name}`, name };
-}
-
-async function dropDatabase(name) {
-  const admin = await createConnection({ uri: MYSQL });
-  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await admin.end();
 }
 
 /** The ceiling: the same rows, 1,000 per INSERT, one statement in flight (as the server's writer). */
@@ -123,7 +109,7 @@ async function main() {
     rounds: ROUNDS,
     runs: [],
   };
-  const db = await createDatabase();
+  const db = await createTestDatabaseUrl("mysql", { prefix: "sw_bench" });
   const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"));
   const env = { FLUSH_INTERVAL_MS: "200", DEAD_LETTER_PATH: join(dir, "dl"), SPILL_PATH: join(dir, "spill") };
   try {
@@ -155,7 +141,7 @@ async function main() {
     await mysqlServer.stop();
     await sqliteServer.stop();
   } finally {
-    await dropDatabase(db.name);
+    await db.drop();
     rmSync(dir, { recursive: true, force: true });
   }
   const m = (pick) => median(results.runs.map(pick));

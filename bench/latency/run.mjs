@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createConnection } from "mysql2/promise";
+import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
 import {
   describeMachine,
   fmt,
@@ -37,23 +37,7 @@ const CLIENTS = Number(args.clients ?? (quick ? 5 : 50)); // per transport
 const ROUNDS = Number(args.rounds ?? (quick ? 1 : 3));
 const ONLY = String(args.targets ?? (quick ? "sqlite,ws" : "sqlite,mariadb,ws")).split(",");
 const SOURCES = 10;
-const MYSQL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
 const PEER = fileURLToPath(new URL("../fanout/peers/ws-broadcast.mjs", import.meta.url));
-
-async function mariadb() {
-  const name = `sw_bench_latency_${randomBytes(4).toString("hex")}`;
-  const admin = await createConnection({ uri: MYSQL });
-  await admin.query(`CREATE DATABASE \`${name}\``);
-  await admin.end();
-  return {
-    url: `${MYSQL}/${name}`,
-    async drop() {
-      const conn = await createConnection({ uri: MYSQL });
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await conn.end();
-    },
-  };
-}
 
 /** Starts one target; answers its ingest URL, its subscriber specs and a stop function. */
 async function startTarget(name, sources) {
@@ -72,13 +56,15 @@ async function startTarget(name, sources) {
     };
   }
   const dir = mkdtempSync(join(tmpdir(), "sw-bench-latency-"));
-  const db = name === "mariadb" ? await mariadb() : null;
+  const db = name === "mariadb" ? await createTestDatabaseUrl("mysql", { prefix: "sw_bench_latency" }) : null;
   const server = await startServer({
     DATABASE_URL: db ? db.url : `file:${join(dir, "bench.db")}`,
     DEAD_LETTER_PATH: join(dir, "dead.ndjson"),
     SPILL_PATH: join(dir, "spill.ndjson"),
     BATCH_INTERVAL_MS: "0",
     MAX_CLIENTS: "100000",
+    // Every load generator connects from one address without a token: lift the per-client cap.
+    MAX_STREAMS_PER_CLIENT: "100000",
     SSE_HEARTBEAT_MS: "600000",
     HEARTBEAT_INTERVAL_MS: "600000",
   });

@@ -11,14 +11,14 @@ const PROFILE = process.env.BENCH_SERVER_PROFILE
 
 export async function startServer(env, { logLevel = "warn" } = {}) {
   const child = spawn(process.execPath, [...PROFILE, MAIN], {
-    env: { ...process.env, PORT: "0", DEMO: "0", ...env, LOG_LEVEL: "info" },
+    env: { ...process.env, PORT: "0", DEMO: "0", ...env, LOG_LEVEL: "info", LOG_FORMAT: "json" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let output = "";
   const url = await new Promise((resolve, reject) => {
     child.stdout.on("data", (chunk) => {
       output += chunk.toString();
-      const match = /"msg":"listening"[^\n]*"url":"([^"]+)"/.exec(output);
+      const match = /"url":"([^"]+)"[^\n]*"msg":"listening"/.exec(output);
       if (match) resolve(match[1]);
       if (output.length > 100_000) output = output.slice(-10_000);
     });

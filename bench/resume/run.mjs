@@ -34,7 +34,7 @@ import { request as httpRequest } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createConnection } from "mysql2/promise";
+import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
 import {
   describeMachine,
   fmt,
@@ -58,7 +58,6 @@ const PER_REQUEST = 10;
 const SOURCES = 10;
 const DB = args.db ?? "sqlite";
 const ONLY = String(args.targets ?? "scrapewatch,socketio").split(",");
-const MYSQL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
 const PEER = fileURLToPath(new URL("./peers/socketio-recovery.mjs", import.meta.url));
 
 /**
@@ -156,18 +155,14 @@ async function startTarget(name, sources) {
     };
   }
   const dir = mkdtempSync(join(tmpdir(), "sw-bench-resume-"));
-  let dbName = null;
-  if (DB === "mariadb") {
-    dbName = `sw_bench_resume_${randomBytes(4).toString("hex")}`;
-    const admin = await createConnection({ uri: MYSQL });
-    await admin.query(`CREATE DATABASE \`${dbName}\``);
-    await admin.end();
-  }
+  const db = DB === "mariadb" ? await createTestDatabaseUrl("mysql", { prefix: "sw_bench_resume" }) : null;
   const server = await startServer({
-    DATABASE_URL: dbName ? `${MYSQL}/${dbName}` : `file:${join(dir, "bench.db")}`,
+    DATABASE_URL: db ? db.url : `file:${join(dir, "bench.db")}`,
     DEAD_LETTER_PATH: join(dir, "dead.ndjson"),
     SPILL_PATH: join(dir, "spill.ndjson"),
     MAX_CLIENTS: "100000",
+    // Every load generator connects from one address without a token: lift the per-client cap.
+    MAX_STREAMS_PER_CLIENT: "100000",
   });
   if (process.env.BENCH_SERVER_LOG) server.child.stdout.pipe(process.stderr);
   const base = server.url.replace(/\/$/, "");
@@ -181,11 +176,7 @@ async function startTarget(name, sources) {
     stats: (options) => getJson(`${base}/api/v1/stats`, options),
     stop: async () => {
       await server.stop();
-      if (dbName) {
-        const admin = await createConnection({ uri: MYSQL });
-        await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
-        await admin.end();
-      }
+      await db?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

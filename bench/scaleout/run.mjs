@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { createConnection } from "mysql2/promise";
+import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
 import {
   describeMachine,
   fmt,
@@ -34,19 +34,12 @@ const ROUNDS = Number(args.rounds ?? (quick ? 1 : 3));
 const ONLY = String(args.targets ?? (quick ? "single,pair" : "single,single-redis,pair")).split(",");
 const PER_REQUEST = 500;
 const SOURCES = 10;
-const MYSQL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
 const REDIS = process.env.REDIS_TEST_URL ?? "redis://127.0.0.1:6379";
 const SHAPES = {
   single: { instances: 1, redis: false, label: "1 instance, no Redis" },
   "single-redis": { instances: 1, redis: true, label: "1 instance + Redis" },
   pair: { instances: 2, redis: true, label: "2 instances + Redis" },
 };
-
-async function admin(sql) {
-  const conn = await createConnection({ uri: MYSQL });
-  await conn.query(sql);
-  await conn.end();
-}
 
 /** Splits `count` clients of one kind over the instances, as evenly as can be. */
 function spread(kind, bases, count, sources) {
@@ -66,10 +59,9 @@ async function runShape(name) {
   const shape = SHAPES[name];
   const run = `so-${randomBytes(3).toString("hex")}`;
   const sources = Array.from({ length: SOURCES }, (_, k) => `${run}-${k}`);
-  const dbName = `sw_bench_scaleout_${randomBytes(4).toString("hex")}`;
   const stream = `sw-bench:${run}`;
   const dir = mkdtempSync(join(tmpdir(), "sw-bench-scaleout-"));
-  await admin(`CREATE DATABASE \`${dbName}\``);
+  const db = await createTestDatabaseUrl("mysql", { prefix: "sw_bench_scaleout" });
   const servers = [];
   const gens = [];
   try {
@@ -77,11 +69,13 @@ async function runShape(name) {
       // One at a time: the first creates the schema, the others find it there.
       servers.push(
         await startServer({
-          DATABASE_URL: `${MYSQL}/${dbName}`,
+          DATABASE_URL: db.url,
           ...(shape.redis ? { REDIS_URL: REDIS, REDIS_STREAM: stream } : {}),
           DEAD_LETTER_PATH: join(dir, `dead-${i}.ndjson`),
           SPILL_PATH: join(dir, `spill-${i}.ndjson`),
           MAX_CLIENTS: "100000",
+          // Every load generator connects from one address without a token: lift the per-client cap.
+          MAX_STREAMS_PER_CLIENT: "100000",
           MAX_PENDING: "1000000",
           FLUSH_INTERVAL_MS: "200",
         }),
@@ -147,7 +141,7 @@ async function runShape(name) {
   } finally {
     await Promise.all(gens.map((g) => g.exit()));
     for (const server of servers) await server.stop();
-    await admin(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await db.drop();
     if (shape.redis) {
       const redis = new Redis(REDIS, { lazyConnect: true });
       await redis.connect();

@@ -25,6 +25,7 @@ const server = await startServer({
   DEAD_LETTER_PATH: join(dir, "dl.ndjson"),
   SPILL_PATH: join(dir, "spill.ndjson"),
   MAX_CLIENTS: String(CLIENTS * 2),
+  MAX_STREAMS_PER_CLIENT: String(CLIENTS * 2),
 });
 const base = server.url;
 

@@ -41,6 +41,11 @@ function rows(from, count) {
       n % 17 ? 1 : 0,
       n % 17 ? null : "Timeout",
       OLD + n,
+      n % 17 ? 200 : 503,
+      0,
+      null,
+      null,
+      null,
     ];
   });
 }
@@ -71,7 +76,7 @@ async function open(target, file) {
   const database = await db.openDatabase(`file:${file}`); // creates the schema either way
   if (target === "worker") {
     return {
-      insert: (batch) => database.insertRows("scraper_page_performance", COLUMNS, batch),
+      insert: (batch) => database.insertIgnore("scraper_page_performance", COLUMNS, batch),
       deleteOld: () => new db.RawRetention(database).deleteBefore(new Date(Date.now() - 86_400_000)),
       close: () => database.close(),
     };

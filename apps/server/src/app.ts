@@ -1,21 +1,19 @@
 // createApp(services): middleware, the error handler and route registration. No I/O at import.
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { Hono } from "hono";
-import type { App, AppEnv } from "./app-types.ts";
+import type { App } from "./app-types.ts";
 import { ApiError } from "./http/api-error.ts";
-import { corsForApi, requireAllowedOrigin } from "./http/origins.ts";
+import { createOpenApiApp } from "./http/openapi.ts";
+import { corsForApi, refuseForeignChanges, requireAllowedOrigin } from "./http/origins.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { requestLog } from "./observability/request-log.ts";
 import { registerDashboard } from "./routes/dashboard/static.ts";
-import { registerHealth } from "./routes/health/health.ts";
-import { registerHistoryRoutes } from "./routes/history.ts";
-import { registerIngest } from "./routes/metrics/ingest.ts";
+import { registerApiRoutes } from "./routes/index.ts";
+import { refusalAsApiError } from "./routes/metrics/ingest-refusals.ts";
 import type { Services } from "./services.ts";
-import { registerSse } from "./stream/sse.ts";
-import { registerWs } from "./stream/ws.ts";
 
 export function createApp(services: Services): App {
-  const app = new Hono<AppEnv>();
+  const app = createOpenApiApp();
 
   app.use("*", async (c, next) => {
     const requestId = c.req.header("x-request-id")?.slice(0, 64) || randomUUID();
@@ -24,26 +22,15 @@ export function createApp(services: Services): App {
     c.header("X-Request-Id", requestId);
     await next();
   });
-
+  app.use("*", requestLog(services.logger, services.history.metrics));
   app.use("*", securityHeaders);
   app.use("/api/*", corsForApi(services.origins));
+  app.use("*", refuseForeignChanges(services.origins));
   app.use("/api/v1/stream", requireAllowedOrigin(services.origins));
   app.use("/api/v1/ws", requireAllowedOrigin(services.origins));
 
-  // Access log: the path without its query string, since tokens may travel in it.
-  app.use("*", async (c, next) => {
-    const started = performance.now();
-    await next();
-    services.logger.info("request", {
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-    });
-  });
-
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    const error = ApiError.fromHttpException(thrown) ?? refusalAsApiError(thrown) ?? thrown;
     if (error instanceof ApiError) {
       if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
       const body = {
@@ -63,11 +50,7 @@ export function createApp(services: Services): App {
     c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
   );
 
-  registerHealth(app);
-  registerIngest(app);
-  registerSse(app, services.streams);
-  registerWs(app, services.streams);
-  registerHistoryRoutes(app);
+  registerApiRoutes(app);
   // Last: the SPA answers every path the API does not own (apps/dashboard/dist, built by turbo).
   registerDashboard(
     app,

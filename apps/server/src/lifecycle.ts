@@ -1,6 +1,8 @@
 // Ordered shutdown: parts of the server register what to do when it stops, by phase.
 // "ingest" seals and hands over batched events, "streams" sends what is due and closes clients,
 // "storage" writes what is queued, "final" releases connections.
+import type { Logger } from "./logger.ts";
+
 export type StopPhase = "ingest" | "streams" | "jobs" | "storage" | "final";
 const ORDER: StopPhase[] = ["ingest", "streams", "jobs", "storage", "final"];
 
@@ -35,4 +37,14 @@ export class Lifecycle {
     })();
     return this.stopping;
   }
+}
+
+/**
+ * A promise nobody awaited that rejects (a client's write, a library's background call) is
+ * logged, not a crash: Node's default would end the process and every connection with it.
+ */
+export function logUnhandledRejections(logger: Logger): () => void {
+  const onRejection = (reason: unknown) => logger.error("unhandled promise rejection", { err: reason });
+  process.on("unhandledRejection", onRejection);
+  return () => process.off("unhandledRejection", onRejection);
 }

@@ -1,36 +1,17 @@
 // The real process: SIGTERM (once or twice, to the process or its whole group) right after a
 // burst → every accepted event is stored and the exit status is 0.
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
 import { describe, expect, it } from "vitest";
+import { startServerProcess } from "../test/server-process.ts";
 import { schedulerEvent, uniqueSource } from "../test/factories.ts";
 import { countStored } from "../test/test-server.ts";
 
-const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-
-async function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", MAIN], {
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-    detached: true,
-  });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"msg":"listening"[^\n]*"url":"([^"]+)"/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) =>
-      reject(new Error(`server exited with ${code} before listening:\n${output}`)),
-    );
-  });
-  return { child, url, output: () => output };
+function startProcess(env: Record<string, string>) {
+  return startServerProcess(env, { detached: true });
 }
 
 describe.each([

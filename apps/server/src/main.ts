@@ -1,12 +1,16 @@
-// The only file that listens: parse the environment, start the server, stop cleanly on
-// SIGTERM/SIGINT (once, however many signals arrive) and exit 0.
+// The only file that listens: read `.env`, parse the environment, start the server, stop cleanly
+// on SIGTERM/SIGINT (once, however many signals arrive) and exit 0.
 import { EnvError, parseEnv } from "./env.ts";
-import { createLogger } from "./logger.ts";
+import { loadEnvFile } from "./env-file.ts";
+import { logUnhandledRejections } from "./lifecycle.ts";
+import { createProcessLogger } from "./logger.ts";
 import { type RunningServer, startServer } from "./server.ts";
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof parseEnv>;
+  let fromFile = false;
   try {
+    fromFile = loadEnvFile();
     env = parseEnv();
   } catch (error) {
     if (error instanceof EnvError) {
@@ -15,7 +19,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(env.LOG_LEVEL, { service: "scrapewatch" });
+  const logger = createProcessLogger(env.LOG_LEVEL, env.LOG_FORMAT, { service: "scrapewatch" });
+  logUnhandledRejections(logger);
+  if (fromFile) logger.info("read settings from .env (the environment wins where both set one)");
   // Handlers first: a signal during start-up must not kill the process with the default action.
   let running: RunningServer | null = null;
   let stopping = false;

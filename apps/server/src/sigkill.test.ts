@@ -1,35 +1,17 @@
 // SIGKILL in the middle of steady ingest and flushing, then a restart on the same database: what
 // is lost is measured and must be at most what the README promises — events accepted (202) but
 // not yet written — with nothing stored twice and the restarted server carrying on.
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createTestDatabaseUrl } from "@scrapewatch/db/testing";
 import { describe, expect, it } from "vitest";
+import { startServerProcess } from "../test/server-process.ts";
 import { navigationEvent, uniqueSource } from "../test/factories.ts";
 
-const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-
-async function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", MAIN], {
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", DEMO: "0", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"msg":"listening"[^\n]*"url":"([^"]+)"/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) =>
-      reject(new Error(`server exited with ${code} before listening:\n${output}`)),
-    );
-  });
-  return { child, url };
+function startProcess(env: Record<string, string>) {
+  return startServerProcess({ DEMO: "0", ...env });
 }
 
 async function pendingOf(url: string): Promise<number> {

@@ -29,15 +29,16 @@ describe("examples/playwright-scraper", () => {
     const [code] = await once(child, "exit");
     expect(code, output).toBe(0);
     expect(output).toContain("scraped 10 trades");
-    expect(output).toContain("metrics sent: 11, dropped: 0");
-    // 5 navigations + 5 scrapes for the source, 1 run for its scheduler.
+    expect(output).toContain("metrics sent: 13, dropped: 0");
+    // 6 navigations (NVDA's failed first attempt is recorded too) + 5 scrapes for the source; its
+    // scheduler run is stored as started, then finished.
     await eventually(
       () => countStored(server.databaseUrl, [source]),
-      (n) => n === 10,
+      (n) => n === 11,
     );
     await eventually(
       () => countStored(server.databaseUrl, [`${source}-run`]),
-      (n) => n === 1,
+      (n) => n === 2,
     );
   }, 60_000);
 });

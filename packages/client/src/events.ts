@@ -1,5 +1,6 @@
 // Turns what a scraper reports into events the server accepts: the checks the server would make
 // are made here first, so that one bad value does not cost the rest of its batch a 400.
+import { type NavigationHealth, navigationHealthFields, proxyField } from "./health.ts";
 import {
   MAX_DURATION_MS,
   MAX_ERROR_LENGTH,
@@ -18,7 +19,11 @@ export class InvalidRecordError extends Error {
   override readonly name = "InvalidRecordError";
 }
 
-export function navigationEvent(source: string, record: NavigationRecord, now = new Date()): MetricEvent {
+export function navigationEvent(
+  source: string,
+  record: NavigationRecord & NavigationHealth,
+  now = new Date(),
+): MetricEvent {
   checkSource(source, SCRAPER_SOURCE, 50);
   return {
     type: "navigation",
@@ -29,10 +34,15 @@ export function navigationEvent(source: string, record: NavigationRecord, now = 
     retryCount: count(record.retryCount, "retryCount"),
     success: Boolean(record.success),
     error: errorText(record.error),
+    ...navigationHealthFields(record),
   };
 }
 
-export function scrapeEvent(source: string, record: ScrapeRecord, now = new Date()): MetricEvent {
+export function scrapeEvent(
+  source: string,
+  record: ScrapeRecord & { proxy?: string | null },
+  now = new Date(),
+): MetricEvent {
   checkSource(source, SCRAPER_SOURCE, 50);
   return {
     type: "scrape",
@@ -44,6 +54,7 @@ export function scrapeEvent(source: string, record: ScrapeRecord, now = new Date
     dataSize: count(record.dataSize, "dataSize"),
     success: Boolean(record.success),
     error: errorText(record.error),
+    ...(record.proxy === undefined ? {} : { proxy: proxyField(record.proxy) }),
   };
 }
 
@@ -57,7 +68,27 @@ export function schedulerEvent(name: string, record: SchedulerRunRecord, now = n
     itemsProcessed: count(record.itemsProcessed, "itemsProcessed"),
     success: Boolean(record.success),
     error: errorText(record.error),
+    ...(record.runId === undefined ? {} : { runId: runIdText(record.runId) }),
   };
+}
+
+/** The start of a run: the server tracks it until the finished event with the same runId. */
+export function schedulerStartEvent(name: string, runId: string, now = new Date()): MetricEvent {
+  checkSource(name, SCHEDULER_SOURCE, 100);
+  return {
+    type: "scheduler",
+    source: name,
+    timestamp: now.toISOString(),
+    state: "started",
+    runId: runIdText(runId),
+  };
+}
+
+function runIdText(runId: string): string {
+  if (typeof runId !== "string" || runId.length < 1 || runId.length > 100) {
+    throw new InvalidRecordError("runId must be 1-100 characters");
+  }
+  return runId;
 }
 
 function checkSource(source: string, pattern: RegExp, max: number): void {

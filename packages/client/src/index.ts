@@ -5,12 +5,23 @@ export { configure, defaultRecorder } from "./defaults.ts";
 export { InvalidRecordError } from "./events.ts";
 export type { DropReason, MetricsRecorderOptions } from "./recorder.ts";
 export { IngestRejectedError, MetricsRecorder } from "./recorder.ts";
-export type { GotoOptions, TrackablePage } from "./scraper-tracking.ts";
+export type { NavigationHealth } from "./health.ts";
+export { proxyLabel } from "./health.ts";
+export { BLOCKED_STATUS_CODES, NavigationBlockedError } from "./response-health.ts";
+export type {
+  GotoOptions,
+  GotoResult,
+  NavigationTracking,
+  TrackablePage,
+  TrackedGotoOptions,
+} from "./scraper-tracking.ts";
 export { gotoWithRetriesTracked, scrapePageTracked, trackSchedulerRun } from "./scraper-tracking.ts";
 export type {
   Anomaly,
   Batch,
   Connected,
+  Incident,
+  IncidentEvent,
   Metric,
   MetricEvent,
   NavigationRecord,
@@ -26,6 +37,7 @@ export type {
   ReconnectPolicy,
   ResetInfo,
   StreamState,
+  StreamStatus,
   StreamTransport,
 } from "./stream/stream-types.ts";
 export { MetricsStream } from "./stream/metrics-stream.ts";

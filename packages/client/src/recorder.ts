@@ -2,8 +2,9 @@
 // batchSize events), retrying without duplicating (one Idempotency-Key per batch) and holding
 // at most maxQueue events; what it must drop is counted and reported, never lost silently.
 import { type BackoffPolicy, backoffDelay, Pause, parseRetryAfter, unref } from "./backoff.ts";
-import { navigationEvent, schedulerEvent, scrapeEvent } from "./events.ts";
+import { navigationEvent, schedulerEvent, schedulerStartEvent, scrapeEvent } from "./events.ts";
 import { watchExit } from "./exit-flush.ts";
+import type { NavigationHealth } from "./health.ts";
 import {
   MAX_EVENTS_PER_REQUEST,
   type MetricEvent,
@@ -21,6 +22,8 @@ export interface MetricsRecorderOptions {
   baseUrl: string;
   /** Ingest token, sent as `Authorization: Bearer`. */
   token?: string;
+  /** Extra headers on every request (a proxy's, or the server's demo marking its own traffic). */
+  headers?: Record<string, string>;
   /** Events per request; a batch is also sent every flushIntervalMs. Default 100 (max 5000). */
   batchSize?: number;
   flushIntervalMs?: number;
@@ -96,16 +99,21 @@ export class MetricsRecorder {
     return this.queue.length + this.inFlight;
   }
 
-  recordPageNavigation(source: string, record: NavigationRecord): void {
+  recordPageNavigation(source: string, record: NavigationRecord & NavigationHealth): void {
     this.record(() => navigationEvent(source, record));
   }
 
-  recordPageScrape(source: string, record: ScrapeRecord): void {
+  recordPageScrape(source: string, record: ScrapeRecord & { proxy?: string | null }): void {
     this.record(() => scrapeEvent(source, record));
   }
 
   recordSchedulerRun(name: string, record: SchedulerRunRecord): void {
     this.record(() => schedulerEvent(name, record));
+  }
+
+  /** A run has started (finish it with recordSchedulerRun and the same runId). */
+  recordSchedulerStart(name: string, runId: string): void {
+    this.record(() => schedulerStartEvent(name, runId));
   }
 
   /** Sends everything recorded so far; resolves once it is accepted, refused or dropped. */
@@ -255,7 +263,11 @@ export class MetricsRecorder {
   }
 
   private headers(key: string): Record<string, string> {
-    const headers: Record<string, string> = { "content-type": "application/json", "idempotency-key": key };
+    const headers: Record<string, string> = {
+      ...this.options.headers,
+      "content-type": "application/json",
+      "idempotency-key": key,
+    };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     return headers;
   }

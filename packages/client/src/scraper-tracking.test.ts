@@ -84,6 +84,10 @@ describe("with Playwright", () => {
       retryCount: 0,
       success: true,
       error: null,
+      statusCode: 200,
+      blocked: false,
+      blockReason: null,
+      bytes: expect.any(Number),
     });
     await page.close();
   });
@@ -98,8 +102,17 @@ describe("with Playwright", () => {
     // At least the backoff between attempts: 100 ms, then 200 ms.
     expect((hits[1] ?? 0) - (hits[0] ?? 0)).toBeGreaterThanOrEqual(95);
     expect((hits[2] ?? 0) - (hits[1] ?? 0)).toBeGreaterThanOrEqual(195);
-    const [event] = await recorded(source);
-    expect(event).toMatchObject({ type: "navigation", retryCount: 2, success: true });
+    const events = await recorded(source);
+    expect(events).toMatchObject([
+      {
+        type: "navigation",
+        retryCount: 0,
+        success: false,
+        error: expect.stringContaining("ERR_TOO_MANY_REDIRECTS"),
+      },
+      { type: "navigation", retryCount: 1, success: false },
+      { type: "navigation", retryCount: 2, success: true, statusCode: 200 },
+    ]);
     await page.close();
   });
 
@@ -112,9 +125,12 @@ describe("with Playwright", () => {
     );
     expect(failure).toBeInstanceOf(Error);
     expect(String(failure.message)).toContain("ERR_CONNECTION_REFUSED");
-    const [event] = await recorded(source);
-    expect(event).toMatchObject({ type: "navigation", retryCount: 1, success: false });
-    expect(String(event?.error)).toContain("ERR_CONNECTION_REFUSED");
+    const events = await recorded(source);
+    expect(events).toMatchObject([
+      { type: "navigation", retryCount: 0, success: false, statusCode: null },
+      { type: "navigation", retryCount: 1, success: false, statusCode: null },
+    ]);
+    expect(String(events[1]?.error)).toContain("ERR_CONNECTION_REFUSED");
     await page.close();
   });
 
@@ -192,7 +208,8 @@ describe("with Puppeteer", () => {
     expect(quotes).toEqual(QUOTES);
     const events = await recorded(source);
     expect(events).toMatchObject([
-      { type: "navigation", retryCount: 1, success: true },
+      { type: "navigation", retryCount: 0, success: false },
+      { type: "navigation", retryCount: 1, success: true, statusCode: 200 },
       { type: "scrape", itemsExtracted: 3, success: true },
     ]);
     await page.close();
@@ -222,6 +239,7 @@ describe("with Puppeteer", () => {
     expect(scrapeFailure).toBe(thrown);
     const events = await recorded(source);
     expect(events).toMatchObject([
+      { type: "navigation", retryCount: 0, success: false },
       {
         type: "navigation",
         retryCount: 1,
@@ -245,9 +263,17 @@ describe("trackSchedulerRun", () => {
     await expect(trackSchedulerRun(name, () => Promise.reject(thrown), recorder)).rejects.toBe(thrown);
     const events = await recorded(name);
     expect(events).toMatchObject([
+      { type: "scheduler", state: "started" },
       { type: "scheduler", itemsProcessed: 4, success: true },
+      { type: "scheduler", state: "started" },
       { type: "scheduler", itemsProcessed: 0, success: false, error: "upstream down" },
     ]);
+    // Each finished event names the run its started event began.
+    const runIds = events.map((e) => (e as { runId?: string }).runId);
+    expect(runIds[0]).toBeTruthy();
+    expect(runIds[1]).toBe(runIds[0]);
+    expect(runIds[3]).toBe(runIds[2]);
+    expect(runIds[2]).not.toBe(runIds[0]);
   });
 
   it("uses the default recorder set by configure()", async () => {
@@ -257,7 +283,10 @@ describe("trackSchedulerRun", () => {
     recorder = configured;
     await trackSchedulerRun(name, () => 7);
     const events = await recorded(name);
-    expect(events).toMatchObject([{ type: "scheduler", itemsProcessed: 7, success: true }]);
+    expect(events).toMatchObject([
+      { type: "scheduler", state: "started" },
+      { type: "scheduler", itemsProcessed: 7, success: true },
+    ]);
   });
 });
 

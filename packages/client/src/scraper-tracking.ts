@@ -4,6 +4,13 @@
 import { backoffDelay } from "./backoff.ts";
 import { defaultRecorder, navigationRetryPolicy } from "./defaults.ts";
 import type { MetricsRecorder } from "./recorder.ts";
+import {
+  BLOCKED_STATUS_CODES,
+  bytesOf,
+  NavigationBlockedError,
+  statusOf,
+  verdictReason,
+} from "./response-health.ts";
 
 /** The part of a Playwright or Puppeteer page the wrappers use. */
 export interface TrackablePage {
@@ -15,44 +22,91 @@ export interface TrackablePage {
 /** The options of this page's `goto` (Playwright's or Puppeteer's). */
 export type GotoOptions<P extends TrackablePage> = Parameters<P["goto"]>[1];
 
+/** What this page's `goto` resolves to (a response, or null for a same-document navigation). */
+export type GotoResult<P extends TrackablePage> = Awaited<ReturnType<P["goto"]>>;
+
+/** The SDK's own navigation options; they are taken out before the rest goes to `page.goto`. */
+export interface NavigationTracking<P extends TrackablePage> {
+  /**
+   * Your own block check, for blocks a status code does not show (a captcha or "access denied"
+   * page answered 200): return true, or a reason such as `"captcha"`, when the page is one.
+   */
+  isBlocked?: (
+    response: NonNullable<GotoResult<P>>,
+    page: P,
+  ) => boolean | string | null | undefined | Promise<boolean | string | null | undefined>;
+  /** The proxy this page goes through: a label, or its URL (only host:port is sent). */
+  proxy?: string;
+}
+
+export type TrackedGotoOptions<P extends TrackablePage> = NonNullable<GotoOptions<P>> & NavigationTracking<P>;
+
 /**
  * `page.goto(url, options)`, tried up to `maxAttempts` times with a growing wait between
- * attempts. Records one navigation: the time spent in goto over all attempts, the retries used,
- * success and the last error. Throws the last attempt's error unchanged.
+ * attempts. Each attempt is recorded as a navigation with its status code, size and proxy. An
+ * attempt answered 403, 429 or 503, or that `options.isBlocked` calls blocked, is recorded as
+ * blocked and failed, and is retried. Returns the first unblocked response; throws the last
+ * attempt's error unchanged, or a NavigationBlockedError when the last attempt was blocked.
  */
 export async function gotoWithRetriesTracked<P extends TrackablePage>(
   page: P,
   url: string,
-  options: GotoOptions<P>,
+  options: TrackedGotoOptions<P> | undefined,
   maxAttempts: number,
   source: string,
   recorder?: MetricsRecorder | null,
-): Promise<Awaited<ReturnType<P["goto"]>>> {
+): Promise<GotoResult<P>> {
   const attempts = Math.max(1, Math.floor(maxAttempts) || 1);
   const target = recorder === undefined ? defaultRecorder() : recorder;
-  let spentMs = 0;
+  const { isBlocked, proxy, ...rest } = options ?? {};
+  const gotoOptions = options === undefined ? undefined : rest;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (attempt > 0) await sleep(backoffDelay(navigationRetryPolicy(), attempt - 1));
+    const attemptOf = { url, retryCount: attempt, proxy: proxy ?? null };
     const started = performance.now();
+    let response: GotoResult<P>;
     try {
-      const response = (await page.goto(url, options)) as Awaited<ReturnType<P["goto"]>>;
-      spentMs += performance.now() - started;
-      target?.recordPageNavigation(source, { url, durationMs: spentMs, retryCount: attempt, success: true });
-      return response;
+      response = (await page.goto(url, gotoOptions)) as GotoResult<P>;
     } catch (error) {
-      spentMs += performance.now() - started;
+      const durationMs = performance.now() - started;
+      target?.recordPageNavigation(source, {
+        ...attemptOf,
+        durationMs,
+        success: false,
+        error: describeError(error),
+      });
       lastError = error;
+      continue;
     }
+    const durationMs = performance.now() - started;
+    const statusCode = statusOf(response);
+    const reason = await blockReason(response, statusCode, page, isBlocked);
+    target?.recordPageNavigation(source, {
+      ...attemptOf,
+      durationMs,
+      success: reason === null,
+      error: reason === null ? null : `blocked: ${reason}`,
+      statusCode,
+      blocked: reason !== null,
+      blockReason: reason,
+      bytes: target ? await bytesOf(response) : null,
+    });
+    if (reason === null) return response;
+    lastError = new NavigationBlockedError(url, statusCode, reason, response);
   }
-  target?.recordPageNavigation(source, {
-    url,
-    durationMs: spentMs,
-    retryCount: attempts - 1,
-    success: false,
-    error: describeError(lastError),
-  });
   throw lastError;
+}
+
+async function blockReason<P extends TrackablePage>(
+  response: GotoResult<P>,
+  statusCode: number | null,
+  page: P,
+  isBlocked: NavigationTracking<P>["isBlocked"],
+): Promise<string | null> {
+  if (statusCode !== null && BLOCKED_STATUS_CODES.includes(statusCode)) return `http_${statusCode}`;
+  if (!isBlocked || response === null || response === undefined) return null;
+  return verdictReason(await isBlocked(response as NonNullable<GotoResult<P>>, page));
 }
 
 /**
@@ -90,22 +144,33 @@ export async function scrapePageTracked<P extends TrackablePage, T>(
   }
 }
 
-/** Runs a scheduled job and records its duration, items processed (as for scrapes) and outcome. */
+/**
+ * Runs a scheduled job and records it: `started` when it begins (so a hung run is noticed), then
+ * its duration, items processed (as for scrapes) and outcome, under one runId.
+ */
 export async function trackSchedulerRun<T>(
   name: string,
   run: () => T | Promise<T>,
   recorder?: MetricsRecorder | null,
 ): Promise<T> {
   const target = recorder === undefined ? defaultRecorder() : recorder;
+  // Web Crypto, not node:crypto: the SDK's entry point also loads in browsers (the dashboard).
+  const runId = globalThis.crypto.randomUUID();
+  target?.recordSchedulerStart(name, runId);
   const started = performance.now();
   try {
     const result = await run();
     const durationMs = performance.now() - started;
-    target?.recordSchedulerRun(name, { durationMs, itemsProcessed: countItems(result), success: true });
+    target?.recordSchedulerRun(name, {
+      durationMs,
+      itemsProcessed: countItems(result),
+      success: true,
+      runId,
+    });
     return result;
   } catch (error) {
     const durationMs = performance.now() - started;
-    target?.recordSchedulerRun(name, { durationMs, success: false, error: describeError(error) });
+    target?.recordSchedulerRun(name, { durationMs, success: false, error: describeError(error), runId });
     throw error;
   }
 }

@@ -1,107 +1,38 @@
-// What the SDK sends and receives, written out here (not imported) so that the published package
-// has no dependency on the server's internal packages. Mirrors SPEC sections 1-4.
+// What the SDK sends and receives: the protocol package's types (SPEC 1-4, 14), not copies, so
+// that the SDK cannot drift from what the server validates and streams. The record types are
+// the ingest events without what the SDK fills in itself (type, source, timestamp).
+import type { MetricInputIn } from "@scrapewatch/protocol";
 
-export interface NavigationRecord {
-  url: string;
+export type {
+  Anomaly,
+  Batch,
+  Connected,
+  Incident,
+  IncidentEvent,
+  Metric,
+  Reset,
+} from "@scrapewatch/protocol";
+
+type EventOf<T extends MetricInputIn["type"]> = Extract<MetricInputIn, { type: T }>;
+type RecordOf<T extends MetricInputIn["type"]> = Omit<EventOf<T>, "type" | "source" | "timestamp">;
+
+export type NavigationRecord = RecordOf<"navigation">;
+export type ScrapeRecord = RecordOf<"scrape">;
+/**
+ * A finished run, as `recordSchedulerRun` takes it; `runId` (optional) ties it to its `started`
+ * event. Duration and outcome are required here, though the wire makes them optional for starts.
+ */
+export type SchedulerRunRecord = Omit<RecordOf<"scheduler">, "state" | "durationMs" | "success"> & {
   durationMs: number;
-  retryCount?: number;
   success: boolean;
-  error?: string | null;
-}
+};
 
-export interface ScrapeRecord {
-  url: string;
-  durationMs: number;
-  itemsExtracted?: number;
-  /** Bytes of data extracted. */
-  dataSize?: number;
-  success: boolean;
-  error?: string | null;
-}
+/** One event as it is posted to `POST /api/v1/metrics`: the SDK always stamps the time. */
+export type MetricEvent = MetricInputIn & { timestamp: string };
 
-export interface SchedulerRunRecord {
-  durationMs: number;
-  itemsProcessed?: number;
-  success: boolean;
-  error?: string | null;
-}
-
-/** One event as it is posted to `POST /api/v1/metrics`. */
-export type MetricEvent =
-  | ({ type: "navigation"; source: string; timestamp: string } & NavigationRecord)
-  | ({ type: "scrape"; source: string; timestamp: string } & ScrapeRecord)
-  | ({ type: "scheduler"; source: string; timestamp: string } & SchedulerRunRecord);
-
-/** An accepted event as the server streams it back (with its server-assigned id). */
-export type Metric =
-  | {
-      type: "navigation";
-      id: string;
-      source: string;
-      timestamp: string;
-      url: string;
-      durationMs: number;
-      retryCount: number;
-      success: boolean;
-      error: string | null;
-    }
-  | {
-      type: "scrape";
-      id: string;
-      source: string;
-      timestamp: string;
-      url: string;
-      durationMs: number;
-      itemsExtracted: number;
-      dataSize: number;
-      success: boolean;
-      error: string | null;
-    }
-  | {
-      type: "scheduler";
-      id: string;
-      source: string;
-      timestamp: string;
-      durationMs: number;
-      itemsProcessed: number;
-      success: boolean;
-      error: string | null;
-    };
-
-/** The delivery unit of every stream; `id` is its cursor (`<ms>-<seq>`). */
-export interface Batch {
-  id: string;
-  source: string;
-  count: number;
-  timestamp: string;
-  metrics: Metric[];
-}
-
-export interface Anomaly {
-  id: string;
-  source: string;
-  metric: "navigationDuration" | "scrapeDuration" | "successRate" | "itemsExtracted";
-  value: number;
-  baseline: number;
-  deviationScore: number;
-  direction: "spike" | "drop";
-  detectedAt: string;
-}
-
-/** First message of every stream connection. `sources` null means all sources. */
-export interface Connected {
-  clientId: string;
-  sources: string[] | null;
-  serverTime: string;
-  cursor: string | null;
-}
-
-/** The resume cursor is older than the server keeps: reload through REST, then continue. */
-export interface Reset {
-  reason: string;
-  cursor: string | null;
-}
-
+// The server's limits, as values: the SDK's runtime does not load the protocol package (its zod
+// schemas would be dead weight in a scraper and a bare import in a browser); wire-types.test.ts
+// fails if these differ from the protocol's.
 export const MAX_ERROR_LENGTH = 4096;
 export const MAX_URL_LENGTH = 2048;
 export const MAX_DURATION_MS = 24 * 60 * 60 * 1000 - 1;

@@ -1,5 +1,6 @@
-// A local site for the browser tests: a quotes page, and a flaky page that fails the first N
-// times it is asked for (per key) with a redirect loop, so navigation retries can be observed.
+// A local site for the browser tests: a quotes page, a flaky page that fails the first N
+// times it is asked for (per key) with a redirect loop, so navigation retries can be observed,
+// and the answers of a site that blocks scrapers: any status, 429-then-200, a captcha page.
 // (A dropped connection or a hang would not do: Chromium retries the first itself, and the
 // pending request of the second aborts the next navigation to the same URL.)
 import { once } from "node:events";
@@ -15,6 +16,10 @@ export const QUOTES = [
 const QUOTES_PAGE = `<!doctype html><html><head><title>Quotes</title></head><body><ul>${QUOTES.map(
   (q) => `<li class="quote" data-symbol="${q.symbol}">${q.price}</li>`,
 ).join("")}</ul></body></html>`;
+
+/** A bot wall answered with 200, as many are: only its content says it is one. */
+export const CAPTCHA_PAGE =
+  '<!doctype html><html><head><title>Are you a robot?</title></head><body><div id="captcha-box">Prove you are human</div></body></html>';
 
 export class FixtureSite {
   private server: Server | null = null;
@@ -44,6 +49,27 @@ export class FixtureSite {
           return;
         }
         res.writeHead(200, { "content-type": "text/html" }).end(QUOTES_PAGE);
+        return;
+      }
+      if (url.pathname === "/status") {
+        const code = Number(url.searchParams.get("code") ?? "200");
+        res.writeHead(code, { "content-type": "text/html" }).end(`<p>status ${code}</p>`);
+        return;
+      }
+      if (url.pathname === "/limited") {
+        // 429 for the first `fail` requests per key, then the quotes.
+        const key = url.searchParams.get("key") ?? "";
+        const hits = [...(this.hits.get(key) ?? []), Date.now()];
+        this.hits.set(key, hits);
+        if (hits.length <= Number(url.searchParams.get("fail") ?? "1")) {
+          res.writeHead(429, { "content-type": "text/html", "retry-after": "1" }).end("<p>slow down</p>");
+          return;
+        }
+        res.writeHead(200, { "content-type": "text/html" }).end(QUOTES_PAGE);
+        return;
+      }
+      if (url.pathname === "/captcha") {
+        res.writeHead(200, { "content-type": "text/html" }).end(CAPTCHA_PAGE);
         return;
       }
       if (url.pathname === "/loop") {

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join, normalize } from "node:path";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { Anomaly, Batch, Metric } from "../src/types.ts";
+import type { Anomaly, Batch, IncidentEvent, Metric } from "../src/types.ts";
 
 export interface StreamServerOptions {
   /** Require this read token (Bearer header or ?token=). */
@@ -20,7 +20,8 @@ export interface StreamServerOptions {
 interface Client {
   sources: Set<string> | null;
   send(text: string, batch: Batch): void;
-  anomaly(anomaly: Anomaly): void;
+  /** An event without a cursor (anomaly, incident). */
+  notice(name: string, data: object): void;
 }
 
 const RESET_REASON = "cursor older than the replay window";
@@ -118,9 +119,35 @@ export class StreamServer {
       direction: "spike",
       detectedAt: new Date().toISOString(),
     };
-    for (const client of this.clients)
-      if (!client.sources || client.sources.has(source)) client.anomaly(anomaly);
+    this.notice(source, "anomaly", anomaly);
     return anomaly;
+  }
+
+  publishIncident(source: string, action: "opened" | "resolved"): IncidentEvent {
+    const openedAt = new Date().toISOString();
+    const event: IncidentEvent = {
+      action,
+      incident: {
+        id: `incident-${source}`,
+        source,
+        kind: "silence",
+        state: action === "opened" ? "open" : "resolved",
+        openedAt,
+        resolvedAt: action === "opened" ? null : new Date().toISOString(),
+        summary: `${source} has sent nothing for 5 minutes`,
+        key: "",
+        details: {},
+        silenced: false,
+        notifications: [],
+      },
+    };
+    this.notice(source, "incident", event);
+    return event;
+  }
+
+  private notice(source: string, name: string, data: object): void {
+    for (const client of this.clients)
+      if (!client.sources || client.sources.has(source)) client.notice(name, data);
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -195,7 +222,7 @@ export class StreamServer {
     const client: Client = {
       sources,
       send: (text, batch) => res.write(`id: ${batch.id}\nevent: metrics\ndata: ${text}\n\n`),
-      anomaly: (anomaly) => res.write(`event: anomaly\ndata: ${JSON.stringify(anomaly)}\n\n`),
+      notice: (name, data) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`),
     };
     const resumed = this.resume(after ?? null, sources);
     if ("reset" in resumed) res.write(`event: reset\ndata: ${JSON.stringify(resumed.reset)}\n\n`);
@@ -216,7 +243,7 @@ export class StreamServer {
     const client: Client = {
       sources: new Set(),
       send: (text) => ws.send(`{"type":"metrics",${text.slice(1)}`),
-      anomaly: (anomaly) => ws.send(JSON.stringify({ type: "anomaly", ...anomaly })),
+      notice: (name, data) => ws.send(JSON.stringify({ type: name, ...data })),
     };
     ws.send(JSON.stringify({ type: "connected", ...this.connected(null) }));
     ws.on("message", (data) => {

@@ -1,7 +1,7 @@
 // Stored anomalies, listed in id order (ids are time-ordered, so this is detection order).
 import type { Anomaly, AnomalyMetric } from "@scrapewatch/protocol";
-import { type SQL, sql } from "drizzle-orm";
-import type { Database } from "./database.ts";
+import { sql } from "drizzle-orm";
+import { type StorageDialect, sourceIn, whereAll } from "./storage-dialect.ts";
 
 export interface AnomalyQuery {
   sources?: readonly string[];
@@ -12,38 +12,42 @@ export interface AnomalyQuery {
   limit: number;
 }
 
-export class AnomalyStore {
-  constructor(private readonly database: Database) {}
+/** The anomalies table's columns in row order, as `insertIgnore` takes them. */
+export const ANOMALY_COLUMNS = [
+  "id",
+  "source",
+  "metric",
+  "value",
+  "baseline",
+  "deviation_score",
+  "direction",
+  "detected_at",
+];
 
+export class AnomalyStore {
+  constructor(private readonly database: StorageDialect) {}
+
+  /** Stores anomalies; one already stored (same id) is left as it is. */
   async insert(anomalies: readonly Anomaly[]): Promise<void> {
-    if (anomalies.length === 0) return;
-    const t = this.database.time;
-    const rows = anomalies.map(
-      (a) =>
-        sql`(${a.id}, ${a.source}, ${a.metric}, ${a.value}, ${a.baseline}, ${a.deviationScore}, ${a.direction}, ${t(new Date(a.detectedAt))})`,
-    );
-    const ignore =
-      this.database.dialect === "mysql"
-        ? sql`ON DUPLICATE KEY UPDATE id = id`
-        : sql`ON CONFLICT (id) DO NOTHING`;
-    await this.database.run(
-      sql`INSERT INTO anomalies (id, source, metric, value, baseline, deviation_score, direction, detected_at) VALUES ${sql.join(rows, sql`, `)} ${ignore}`,
-    );
+    const rows = anomalies.map((a) => [
+      a.id,
+      a.source,
+      a.metric,
+      a.value,
+      a.baseline,
+      a.deviationScore,
+      a.direction,
+      new Date(a.detectedAt),
+    ]);
+    await this.database.insertIgnore("anomalies", ANOMALY_COLUMNS, rows);
   }
 
   async list(query: AnomalyQuery): Promise<Anomaly[]> {
-    const where: SQL[] = [];
-    if (query.sources && query.sources.length > 0) {
-      where.push(
-        sql`source IN (${sql.join(
-          query.sources.map((s) => sql`${s}`),
-          sql`, `,
-        )})`,
-      );
-    }
-    if (query.after !== undefined) where.push(sql`id > ${query.after}`);
-    if (query.since) where.push(sql`detected_at >= ${this.database.time(query.since)}`);
-    const clause = where.length > 0 ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``;
+    const clause = whereAll([
+      query.sources && query.sources.length > 0 ? sourceIn(query.sources) : undefined,
+      query.after === undefined ? undefined : sql`id > ${query.after}`,
+      query.since ? sql`detected_at >= ${query.since}` : undefined,
+    ]);
     const rows = await this.database.all<Record<string, unknown>>(
       sql`SELECT * FROM anomalies ${clause} ORDER BY id LIMIT ${query.limit}`,
     );

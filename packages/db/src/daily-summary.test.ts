@@ -2,10 +2,10 @@
 import type { Metric } from "@scrapewatch/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventId, stored, uniqueSource } from "../test/factories.ts";
-import { mean, nearestRank, seededRandom } from "../test/random.ts";
+import { mean, nearestRank } from "../test/statistics.ts";
 import { DailySummaryStore } from "./daily-summary.ts";
 import { MetricStore, type StoredEvent } from "./metric-store.ts";
-import { createTestDatabase, DIALECTS, type TestDatabase } from "./testing.ts";
+import { createTestDatabase, DIALECTS, seededRandom, type TestDatabase } from "./testing.ts";
 import { dayStart } from "./utc-days.ts";
 
 const DAY = "2025-03-10";
@@ -63,7 +63,7 @@ function positioned(metrics: Metric[], ms: number): StoredEvent[] {
 }
 
 function durations(metrics: Metric[], type: Metric["type"]): number[] {
-  return metrics.filter((m) => m.type === type).map((m) => m.durationMs);
+  return metrics.filter((m) => m.type === type).map((m) => m.durationMs ?? 0);
 }
 
 describe.each(DIALECTS)("daily summaries on %s", (dialect) => {
@@ -189,5 +189,33 @@ describe.each(DIALECTS)("daily summaries on %s", (dialect) => {
     // ranks ceil(0.5·4)=2, ceil(0.95·4)=4, ceil(0.99·4)=4
     expect(row).toMatchObject({ p50NavigationMs: 20, p95NavigationMs: 40, p99NavigationMs: 40 });
     expect(row).toMatchObject({ totalScrapes: 0, avgScrapeMs: null, p50ScrapeMs: null, totalItems: 0 });
+  });
+
+  it("counts a run by its finished event, never by its start", async () => {
+    const job = uniqueSource("scheduler");
+    const base = dayStart(DAY).getTime() + 7_200_000;
+    const event = (offset: number, fields: Record<string, unknown>) =>
+      ({
+        id: eventId(),
+        type: "scheduler",
+        source: job,
+        timestamp: new Date(base + offset).toISOString(),
+        itemsProcessed: 0,
+        error: null,
+        ...fields,
+      }) as Metric;
+    await store.insert(
+      positioned(
+        [
+          event(0, { state: "started", runId: "r1", durationMs: 0, success: true }),
+          event(5_000, { state: "finished", runId: "r1", durationMs: 5_000, success: false }),
+          event(9_000, { state: "started", runId: "r2", durationMs: 0, success: true }),
+        ],
+        4_000,
+      ),
+    );
+    await summaries.summarizeDay(DAY);
+    const [row] = await summaries.schedulerSummaries({ sources: [job] });
+    expect(row).toMatchObject({ totalRuns: 1, successfulRuns: 0, minDurationMs: 5_000 });
   });
 });

@@ -2,9 +2,9 @@
 // so computing a day twice gives the same row. Percentiles use the nearest-rank definition:
 // the p-th percentile of n sorted values is the value at 1-based rank ceil(p·n/100), found with
 // ROW_NUMBER()/COUNT() windows (MariaDB 10.11 and SQLite alike) using integer arithmetic only.
-import { type SQL, sql } from "drizzle-orm";
-import type { Database } from "./database.ts";
+import { sql } from "drizzle-orm";
 import { knownSources } from "./source-index.ts";
+import { type RowValue, type StorageDialect, sourceIn, whereAll } from "./storage-dialect.ts";
 import {
   emptySummary,
   fromColumns,
@@ -50,24 +50,31 @@ const percentile = (p: number) =>
   sql.raw(`MIN(CASE WHEN rn * 100 >= ${p} * n AND (rn - 1) * 100 < ${p} * n THEN duration_ms END)`);
 
 export class DailySummaryStore {
-  constructor(private readonly database: Database) {}
+  constructor(private readonly database: StorageDialect) {}
 
   /** Summarizes one UTC day from the raw rows and records it in aggregation_runs. */
   async summarizeDay(date: string): Promise<DayResult> {
     const scraper = await this.computeScraper(date);
     const scheduler = await this.computeScheduler(date);
-    await this.upsert(
+    const key = ["source", "date"];
+    await this.database.upsert(
       "scraper_daily_summary",
+      key,
       scraper.map((summary) => toColumns(SCRAPER_SUMMARY_FIELDS, summary)),
     );
-    await this.upsert(
+    await this.database.upsert(
       "scheduler_daily_summary",
+      key,
       scheduler.map((summary) => toColumns(SCHEDULER_SUMMARY_FIELDS, summary)),
     );
     const rawRows =
       scraper.reduce((sum, s) => sum + s.totalNavigations + s.totalScrapes, 0) +
       scheduler.reduce((sum, s) => sum + s.totalRuns, 0);
-    await this.upsert("aggregation_runs", [{ date, summarized_at: new Date(), raw_rows: rawRows }], ["date"]);
+    await this.database.upsert(
+      "aggregation_runs",
+      ["date"],
+      [{ date, summarized_at: new Date(), raw_rows: rawRows } satisfies Record<string, RowValue>],
+    );
     return { date, scraperSources: scraper.length, schedulerSources: scheduler.length, rawRows };
   }
 
@@ -93,7 +100,7 @@ export class DailySummaryStore {
     const rows = await this.aggregateBySource(
       "scraper_page_performance",
       "source, type",
-      "retry_count, items_extracted AS items",
+      "retry_count, items_extracted AS items, blocked, status_code",
       date,
     );
     const bySource = new Map<string, ScraperDailySummary>();
@@ -109,6 +116,11 @@ export class DailySummaryStore {
           successfulNavigations: stats.ok,
           ...durationFields("Navigation", stats),
           avgRetries: ratio(row.sum_retries, stats.total),
+          blockedNavigations: Number(row.sum_blocked ?? 0),
+          status2xx: Number(row.status_2xx ?? 0),
+          status3xx: Number(row.status_3xx ?? 0),
+          status4xx: Number(row.status_4xx ?? 0),
+          status5xx: Number(row.status_5xx ?? 0),
         });
       } else {
         Object.assign(summary, {
@@ -164,10 +176,17 @@ export class DailySummaryStore {
   private aggregate(table: string, groupBy: string, extra: string, date: string, source: string) {
     const start = dayStart(date);
     const end = new Date(start.getTime() + DAY_MS);
-    const t = this.database.time;
     const group = sql.raw(groupBy);
+    const statusClass = (c: number) =>
+      `SUM(CASE WHEN status_code >= ${c}00 AND status_code < ${c + 1}00 THEN 1 ELSE 0 END) AS status_${c}xx`;
     const retries =
-      table === "scraper_page_performance" ? sql.raw(", SUM(retry_count) AS sum_retries") : sql``;
+      table === "scraper_page_performance"
+        ? sql.raw(
+            `, SUM(retry_count) AS sum_retries, SUM(blocked) AS sum_blocked, ${[2, 3, 4, 5].map(statusClass).join(", ")}`,
+          )
+        : sql``;
+    // A started run is not a run: only its finished event counts (SPEC 1).
+    const finishedOnly = table === "scheduler_metrics" ? sql.raw(" AND state = 'finished'") : sql``;
     return this.database.all<Record<string, unknown>>(sql`
       SELECT ${group}, COUNT(*) AS total, SUM(success) AS ok, SUM(duration_ms) AS sum_ms,
         MIN(duration_ms) AS min_ms, MAX(duration_ms) AS max_ms, SUM(items) AS total_items${retries},
@@ -177,55 +196,17 @@ export class DailySummaryStore {
           ROW_NUMBER() OVER (PARTITION BY ${group} ORDER BY duration_ms) AS rn,
           COUNT(*) OVER (PARTITION BY ${group}) AS n
         FROM ${sql.raw(table)}
-        WHERE source = ${source} AND timestamp >= ${t(start)} AND timestamp < ${t(end)}
+        WHERE source = ${source} AND timestamp >= ${start} AND timestamp < ${end}${finishedOnly}
       ) ranked
       GROUP BY ${group}`);
   }
 
-  private async upsert(table: string, rows: Record<string, unknown>[], key = ["source", "date"]) {
-    const first = rows[0];
-    if (!first) return;
-    const columns = Object.keys(first);
-    const updates = columns.filter((column) => !key.includes(column));
-    // Bound variables per statement stay far below SQLite's 32,766 limit.
-    for (let i = 0; i < rows.length; i += 500) {
-      const values = rows.slice(i, i + 500).map(
-        (row) =>
-          sql`(${sql.join(
-            columns.map((column) => sql`${this.value(row[column])}`),
-            sql`, `,
-          )})`,
-      );
-      const set =
-        this.database.dialect === "mysql"
-          ? sql.raw(`ON DUPLICATE KEY UPDATE ${updates.map((c) => `${c} = VALUES(${c})`).join(", ")}`)
-          : sql.raw(
-              `ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${updates.map((c) => `${c} = excluded.${c}`).join(", ")}`,
-            );
-      await this.database.run(
-        sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(", "))}) VALUES ${sql.join(values, sql`, `)} ${set}`,
-      );
-    }
-  }
-
-  private value(value: unknown): unknown {
-    if (value instanceof Date) return this.database.time(value);
-    return value ?? null;
-  }
-
   private readRange(table: string, range: SummaryRange) {
-    const where: SQL[] = [];
-    if (range.sources && range.sources.length > 0) {
-      where.push(
-        sql`source IN (${sql.join(
-          range.sources.map((s) => sql`${s}`),
-          sql`, `,
-        )})`,
-      );
-    }
-    if (range.from) where.push(sql`date >= ${range.from}`);
-    if (range.to) where.push(sql`date <= ${range.to}`);
-    const clause = where.length > 0 ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``;
+    const clause = whereAll([
+      range.sources && range.sources.length > 0 ? sourceIn(range.sources) : undefined,
+      range.from ? sql`date >= ${range.from}` : undefined,
+      range.to ? sql`date <= ${range.to}` : undefined,
+    ]);
     return this.database.all<Record<string, unknown>>(
       sql`SELECT * FROM ${sql.raw(table)} ${clause} ORDER BY date, source LIMIT ${range.limit ?? 10_000}`,
     );

@@ -31,6 +31,11 @@ describe.each(DIALECTS)("MetricStore on %s", (dialect) => {
         retryCount: 2,
         success: false,
         error: "Timeout 30000ms exceeded",
+        statusCode: 503,
+        blocked: true,
+        blockReason: "http_503",
+        proxy: "dc-1.proxy.test:8080",
+        bytes: 5_000_000_000,
       },
       {
         id: eventId(),
@@ -43,6 +48,7 @@ describe.each(DIALECTS)("MetricStore on %s", (dialect) => {
         dataSize: 4_000_000_000,
         success: true,
         error: null,
+        proxy: "dc-1.proxy.test:8080",
       },
       {
         id: eventId(),
@@ -53,14 +59,40 @@ describe.each(DIALECTS)("MetricStore on %s", (dialect) => {
         itemsProcessed: 9,
         success: true,
         error: null,
+        state: "finished",
+      },
+      {
+        id: eventId(),
+        type: "scheduler",
+        source,
+        timestamp: ts,
+        durationMs: 0,
+        itemsProcessed: 0,
+        success: true,
+        error: null,
+        runId: "run-1",
+        state: "started",
       },
     ];
     await store.insert(metrics.map((m, i) => stored(m, 1_000, 1, i)));
     const back = await store.read({ sources: [source], limit: 10 });
     expect(back.map((e) => e.metric)).toEqual(metrics);
     expect(back.map((e) => e.position)).toEqual(
-      [0, 1, 2].map((index) => positionKey({ ms: 1_000, seq: 1, index })),
+      [0, 1, 2, 3].map((index) => positionKey({ ms: 1_000, seq: 1, index })),
     );
+  });
+
+  it("reads a navigation without health values as unblocked, with nulls", async () => {
+    const source = uniqueSource();
+    await store.insert([stored(navigation(source), 1_500, 1, 0)]);
+    const [back] = await store.read({ sources: [source], limit: 1 });
+    expect(back?.metric).toMatchObject({
+      statusCode: null,
+      blocked: false,
+      blockReason: null,
+      proxy: null,
+      bytes: null,
+    });
   });
 
   it("ignores a retried write of the same ids instead of duplicating rows", async () => {
@@ -153,11 +185,10 @@ describe.each(DIALECTS)("MetricStore on %s", (dialect) => {
       () => null,
       (e: unknown) => e,
     );
-    if (dialect === "mysql") {
-      expect(isDataError(error, dialect)).toBe(true);
-    } else {
-      // SQLite does not enforce lengths; the row is stored as given.
-      expect(error).toBeNull();
-    }
+    // SQLite does not enforce lengths: there the row is stored as given.
+    const refused = { mysql: true, sqlite: false }[dialect];
+    expect(error !== null).toBe(refused);
+    expect(isDataError(error, dialect)).toBe(refused);
+    expect(testDb.database.isDataError(error)).toBe(refused);
   });
 });

@@ -1,7 +1,7 @@
 // Raw metric events: idempotent multi-row inserts, and reads in delivery (cursor) order.
 import type { EventType, Metric } from "@scrapewatch/protocol";
 import { type SQL, sql } from "drizzle-orm";
-import type { Database } from "./database.ts";
+import { type RowValue, type StorageDialect, sourceIn, whereAll } from "./storage-dialect.ts";
 
 /** An accepted event and its delivery position key (see positionKey in the protocol). */
 export interface StoredEvent {
@@ -24,25 +24,25 @@ export interface EventQuery {
 const SCRAPER_TABLE = sql.raw("scraper_page_performance");
 const SCHEDULER_TABLE = sql.raw("scheduler_metrics");
 const SCRAPER_COLUMNS =
-  "id, position, source, type, url, duration_ms, retry_count, items_extracted, data_size, success, error, timestamp";
-const SCHEDULER_COLUMNS = "id, position, source, duration_ms, items_processed, success, error, timestamp";
-/** The scraper table's columns in row order, as `insertRows` takes them. */
+  "id, position, source, type, url, duration_ms, retry_count, items_extracted, data_size, success, error, timestamp, status_code, blocked, block_reason, proxy, bytes";
+const SCHEDULER_COLUMNS =
+  "id, position, source, duration_ms, items_processed, success, error, timestamp, run_id, state";
+/** The scraper table's columns in row order, as `insertIgnore` takes them. */
 export const SCRAPER_COLUMN_LIST = SCRAPER_COLUMNS.split(", ");
 const SCHEDULER_COLUMN_LIST = SCHEDULER_COLUMNS.split(", ");
 
-// SQLite allows 32,766 bound variables per statement (12 per scraper row); MariaDB's packet is
-// 16 MiB, and a worst-case row (2 KiB url, 4 KiB error in utf8mb4) stays far below 4 MiB/1,000.
-const MAX_ROWS_PER_STATEMENT = { sqlite: 2_000, mysql: 1_000 } as const;
+// Rows per statement are the dialect's (limits.rowsPerInsert); bytes are bounded here too, so a
+// chunk of long urls and errors stays well inside MariaDB's 16 MiB packet.
 const MAX_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
-const CONCURRENT_STATEMENTS = 2;
 
 export class MetricStore {
-  constructor(private readonly database: Database) {}
+  constructor(private readonly database: StorageDialect) {}
 
   /**
    * Inserts events; an id already stored is left as it is, so a retried write never duplicates.
-   * Resolves once every row is stored. On MySQL two statements run at once, so the server keeps
-   * working while this process formats the next one; SQLite has a single writer anyway.
+   * Resolves once every row is stored. As many statements run at once as the dialect takes
+   * (limits.concurrentWrites: on MySQL the server keeps working while this process formats the
+   * next one; SQLite has a single writer anyway).
    */
   async insert(events: readonly StoredEvent[]): Promise<void> {
     const scraper: StoredEvent[] = [];
@@ -52,7 +52,7 @@ export class MetricStore {
       ...[...this.chunks(scraper)].map((chunk) => () => this.insertScraper(chunk)),
       ...[...this.chunks(scheduler)].map((chunk) => () => this.insertScheduler(chunk)),
     ];
-    const lanes = this.database.dialect === "mysql" ? CONCURRENT_STATEMENTS : 1;
+    const lanes = this.database.limits.concurrentWrites;
     let next = 0;
     const errors: unknown[] = [];
     await Promise.all(
@@ -94,17 +94,12 @@ export class MetricStore {
 
   /** Counts stored rows (tests and stats; not for hot paths). */
   async count(sources?: readonly string[]): Promise<number> {
-    const filter = sources
-      ? sql` WHERE source IN (${sql.join(
-          sources.map((s) => sql`${s}`),
-          sql`, `,
-        )})`
-      : sql``;
+    const filter = whereAll([sources ? sourceIn(sources) : undefined]);
     const [a] = await this.database.all<{ n: number | string }>(
-      sql`SELECT COUNT(*) AS n FROM ${SCRAPER_TABLE}${filter}`,
+      sql`SELECT COUNT(*) AS n FROM ${SCRAPER_TABLE} ${filter}`,
     );
     const [b] = await this.database.all<{ n: number | string }>(
-      sql`SELECT COUNT(*) AS n FROM ${SCHEDULER_TABLE}${filter}`,
+      sql`SELECT COUNT(*) AS n FROM ${SCHEDULER_TABLE} ${filter}`,
     );
     return Number(a?.n ?? 0) + Number(b?.n ?? 0);
   }
@@ -122,7 +117,7 @@ export class MetricStore {
   }
 
   private *chunks(events: StoredEvent[]): Generator<StoredEvent[]> {
-    const maxRows = MAX_ROWS_PER_STATEMENT[this.database.dialect];
+    const maxRows = this.database.limits.rowsPerInsert;
     let chunk: StoredEvent[] = [];
     let bytes = 0;
     for (const event of events) {
@@ -139,12 +134,12 @@ export class MetricStore {
   }
 
   private async insertScraper(events: StoredEvent[]): Promise<void> {
-    const t = this.database.time;
-    const rows = events.map(({ metric, position }) => {
+    const rows = events.map(({ metric, position }): RowValue[] => {
       if (metric.type === "scheduler") throw new Error("scheduler event routed to scraper table");
       const retries = metric.type === "navigation" ? metric.retryCount : 0;
       const items = metric.type === "scrape" ? metric.itemsExtracted : 0;
       const size = metric.type === "scrape" ? metric.dataSize : 0;
+      const health = metric.type === "navigation" ? metric : undefined;
       return [
         metric.id,
         position,
@@ -157,15 +152,19 @@ export class MetricStore {
         size,
         metric.success ? 1 : 0,
         metric.error,
-        t(new Date(metric.timestamp)),
+        new Date(metric.timestamp),
+        health?.statusCode ?? null,
+        health?.blocked ? 1 : 0,
+        health?.blockReason ?? null,
+        metric.proxy ?? null,
+        health?.bytes ?? null,
       ];
     });
-    await this.database.insertRows("scraper_page_performance", SCRAPER_COLUMN_LIST, rows);
+    await this.database.insertIgnore("scraper_page_performance", SCRAPER_COLUMN_LIST, rows);
   }
 
   private async insertScheduler(events: StoredEvent[]): Promise<void> {
-    const t = this.database.time;
-    const rows = events.map(({ metric, position }) => {
+    const rows = events.map(({ metric, position }): RowValue[] => {
       if (metric.type !== "scheduler") throw new Error("scraper event routed to scheduler table");
       return [
         metric.id,
@@ -175,29 +174,24 @@ export class MetricStore {
         metric.itemsProcessed,
         metric.success ? 1 : 0,
         metric.error,
-        t(new Date(metric.timestamp)),
+        new Date(metric.timestamp),
+        metric.runId ?? null,
+        metric.state ?? "finished",
       ];
     });
-    await this.database.insertRows("scheduler_metrics", SCHEDULER_COLUMN_LIST, rows);
+    await this.database.insertIgnore("scheduler_metrics", SCHEDULER_COLUMN_LIST, rows);
   }
 
   private async readTable(table: SQL, columns: string, query: EventQuery): Promise<StoredEvent[]> {
-    const t = this.database.time;
-    const where: SQL[] = [];
-    if (query.afterKey !== undefined) where.push(sql`position > ${query.afterKey}`);
-    if (query.untilKey !== undefined) where.push(sql`position <= ${query.untilKey}`);
-    if (query.sources && query.sources.length > 0) {
-      where.push(
-        sql`source IN (${sql.join(
-          query.sources.map((s) => sql`${s}`),
-          sql`, `,
-        )})`,
-      );
-    }
-    if (query.type === "navigation" || query.type === "scrape") where.push(sql`type = ${query.type}`);
-    if (query.from) where.push(sql`timestamp >= ${t(query.from)}`);
-    if (query.to) where.push(sql`timestamp < ${t(query.to)}`);
-    const clause = where.length > 0 ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``;
+    const scraperType = query.type === "navigation" || query.type === "scrape" ? query.type : undefined;
+    const clause = whereAll([
+      query.afterKey === undefined ? undefined : sql`position > ${query.afterKey}`,
+      query.untilKey === undefined ? undefined : sql`position <= ${query.untilKey}`,
+      query.sources && query.sources.length > 0 ? sourceIn(query.sources) : undefined,
+      scraperType ? sql`type = ${scraperType}` : undefined,
+      query.from ? sql`timestamp >= ${query.from}` : undefined,
+      query.to ? sql`timestamp < ${query.to}` : undefined,
+    ]);
     const rows = await this.database.all<Record<string, unknown>>(
       sql`SELECT ${sql.raw(columns)} FROM ${table} ${clause} ORDER BY position LIMIT ${query.limit}`,
     );
@@ -214,10 +208,26 @@ export class MetricStore {
       error: row.error === null || row.error === undefined ? null : String(row.error),
     };
     if (row.type === undefined) {
-      return { ...base, type: "scheduler", itemsProcessed: Number(row.items_processed) };
+      return {
+        ...base,
+        type: "scheduler",
+        itemsProcessed: Number(row.items_processed),
+        ...(row.run_id === null || row.run_id === undefined ? {} : { runId: String(row.run_id) }),
+        state: row.state === "started" ? "started" : "finished",
+      };
     }
     if (row.type === "navigation") {
-      return { ...base, type: "navigation", url: String(row.url), retryCount: Number(row.retry_count) };
+      return {
+        ...base,
+        type: "navigation",
+        url: String(row.url),
+        retryCount: Number(row.retry_count),
+        statusCode: nullableNumber(row.status_code),
+        blocked: Boolean(Number(row.blocked)),
+        blockReason: nullableText(row.block_reason),
+        proxy: nullableText(row.proxy),
+        bytes: nullableNumber(row.bytes),
+      };
     }
     return {
       ...base,
@@ -225,8 +235,17 @@ export class MetricStore {
       url: String(row.url),
       itemsExtracted: Number(row.items_extracted),
       dataSize: Number(row.data_size),
+      proxy: nullableText(row.proxy),
     };
   }
+}
+
+function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+function nullableText(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
 }
 
 function mergeByPosition(a: StoredEvent[], b: StoredEvent[]): StoredEvent[] {
@@ -252,5 +271,6 @@ function mergeByPosition(a: StoredEvent[], b: StoredEvent[]): StoredEvent[] {
 function estimateBytes(metric: Metric): number {
   const url = "url" in metric ? metric.url.length : 0;
   // utf8mb4 may take four bytes per character; fixed columns and escaping add a little.
-  return 200 + 4 * (url + (metric.error?.length ?? 0) + metric.source.length);
+  const proxy = "proxy" in metric ? (metric.proxy?.length ?? 0) : 0;
+  return 250 + 4 * (url + (metric.error?.length ?? 0) + metric.source.length + proxy);
 }

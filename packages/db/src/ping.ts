@@ -1,8 +1,8 @@
 // Whether the database answers at all (readiness), within a deadline.
 import { sql } from "drizzle-orm";
-import type { Database } from "./database.ts";
+import type { StorageDialect } from "./storage-dialect.ts";
 
-export async function pingDatabase(database: Database, timeoutMs = 2_000): Promise<boolean> {
+export async function pingDatabase(database: StorageDialect, timeoutMs = 2_000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);

@@ -1,4 +1,5 @@
 // The shapes of the daily summaries, and their conversion to and from table rows.
+import type { RowValue } from "./storage-dialect.ts";
 import { utcDate } from "./utc-days.ts";
 
 export interface ScraperDailySummary {
@@ -25,6 +26,12 @@ export interface ScraperDailySummary {
   /** Sum and mean of itemsExtracted over the day's scrapes. */
   totalItems: number;
   avgItems: number | null;
+  /** Navigations that were blocked, and navigations per status class (SPEC 15). */
+  blockedNavigations: number;
+  status2xx: number;
+  status3xx: number;
+  status4xx: number;
+  status5xx: number;
 }
 
 export interface SchedulerDailySummary {
@@ -101,6 +108,11 @@ export const SCRAPER_SUMMARY_FIELDS = {
   avgRetries: "value",
   totalItems: "count",
   avgItems: "value",
+  blockedNavigations: "count",
+  status2xx: "count",
+  status3xx: "count",
+  status4xx: "count",
+  status5xx: "count",
 } as const satisfies Record<keyof ScraperDailySummary, SummaryFieldKind>;
 
 export const SCHEDULER_SUMMARY_FIELDS = {
@@ -135,9 +147,10 @@ export function emptySummary<T>(fields: Fields<T>, source: string, date: string)
 }
 
 /** The table row of a summary (plus updated_at). */
-export function toColumns<T extends object>(fields: Fields<T>, summary: T): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  for (const field of Object.keys(fields)) row[columnName(field)] = summary[field as keyof T];
+export function toColumns<T extends object>(fields: Fields<T>, summary: T): Record<string, RowValue> {
+  const row: Record<string, RowValue> = {};
+  // Every field of a summary is text, a count or a nullable number.
+  for (const field of Object.keys(fields)) row[columnName(field)] = summary[field as keyof T] as RowValue;
   row.updated_at = new Date();
   return row;
 }

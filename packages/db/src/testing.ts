@@ -1,12 +1,15 @@
-// Fresh databases for tests: a temporary SQLite file, or a new MariaDB database that is
-// dropped afterwards. The MariaDB server is MYSQL_TEST_URL (default: root on 127.0.0.1:3306).
+// Fresh databases for tests (and benchmarks): a temporary SQLite file, or a new MariaDB database
+// that is dropped afterwards. The MariaDB server is MYSQL_TEST_URL (default: root on
+// 127.0.0.1:3306). Also the seeded generator that keeps synthetic data the same run to run.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { type Database, type Dialect, openDatabase } from "./database.ts";
-import { MYSQL_LOCK_NAME } from "./exclusive-lock.ts";
+
+export type { Random } from "./seeded-random.ts";
+export { seededRandom } from "./seeded-random.ts";
 
 export const MYSQL_TEST_URL = process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306";
 export const DIALECTS: readonly Dialect[] = ["sqlite", "mysql"];
@@ -18,34 +21,50 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A URL for a new, empty database of the dialect (created, not opened). */
-export async function createTestDatabaseUrl(
-  dialect: Dialect,
-): Promise<{ url: string; drop(): Promise<void> }> {
-  const suffix = randomBytes(6).toString("hex");
-  if (dialect === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "scrapewatch-test-"));
+export interface TestDatabaseUrl {
+  url: string;
+  /** Removes the database (its file, or the MariaDB database). */
+  drop(): Promise<void>;
+}
+
+export interface TestDatabaseOptions {
+  /** Names the database (`<prefix>_<random>`) or the temporary folder; default `sw_test`. */
+  prefix?: string;
+}
+
+const CREATE: Record<Dialect, (name: string) => Promise<TestDatabaseUrl>> = {
+  sqlite: async (name) => {
+    const dir = mkdtempSync(join(tmpdir(), `${name}-`));
     return {
       url: `file:${join(dir, "test.db")}`,
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
-  }
-  const name = `sw_test_${suffix}`;
-  const admin = await createConnection({ uri: MYSQL_TEST_URL });
-  await admin.query(`CREATE DATABASE \`${name}\``);
-  await admin.end();
-  return {
-    url: `${MYSQL_TEST_URL.replace(/\/$/, "")}/${name}`,
-    drop: async () => {
-      const conn = await createConnection({ uri: MYSQL_TEST_URL });
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await conn.end();
-    },
-  };
+  },
+  mysql: async (name) => {
+    await onMysqlServer(`CREATE DATABASE \`${name}\``);
+    return {
+      url: `${MYSQL_TEST_URL.replace(/\/$/, "")}/${name}`,
+      drop: () => onMysqlServer(`DROP DATABASE IF EXISTS \`${name}\``),
+    };
+  },
+};
+
+/** A URL for a new, empty database of the dialect (created, not opened). */
+export function createTestDatabaseUrl(
+  dialect: Dialect,
+  options: TestDatabaseOptions = {},
+): Promise<TestDatabaseUrl> {
+  const prefix = options.prefix ?? "sw_test";
+  if (!/^[a-z0-9_]+$/i.test(prefix)) throw new Error(`not a database name prefix: ${prefix}`);
+  return CREATE[dialect](`${prefix}_${randomBytes(6).toString("hex")}`);
 }
 
-export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
-  const { url, drop } = await createTestDatabaseUrl(dialect);
+/** A new database of the dialect, opened and migrated. */
+export async function createTestDatabase(
+  dialect: Dialect,
+  options: TestDatabaseOptions = {},
+): Promise<TestDatabase> {
+  const { url, drop } = await createTestDatabaseUrl(dialect, options);
   const database = await openDatabase(url);
   return {
     url,
@@ -58,19 +77,28 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
 }
 
 /**
- * Takes a named lock of withExclusiveLock as another instance would (its own MySQL connection,
- * or a lock file naming a live process), until the returned function releases it.
+ * Takes a named lock of withExclusiveLock as another instance would (its own handle on the same
+ * database: its own MySQL connection, or a lock file naming a live process), until the returned
+ * function releases it.
  */
 export async function holdLockElsewhere(testDb: TestDatabase, name: string): Promise<() => Promise<void>> {
-  if (testDb.database.dialect === "mysql") {
-    const connection = await createConnection({ uri: testDb.url });
-    await connection.query(`SELECT GET_LOCK(${MYSQL_LOCK_NAME}, 0)`, [name]);
-    return async () => {
-      await connection.end();
-    };
+  const other = await openDatabase(testDb.url, { migrate: false });
+  const release = await other.tryLock(name);
+  if (!release) {
+    await other.close();
+    throw new Error(`the lock ${name} is already held`);
   }
-  const file = `${resolve(testDb.url.slice("file:".length))}.${name}.lock`;
-  // The parent process (the test runner) is alive, so the lock counts as held.
-  writeFileSync(file, String(process.ppid));
-  return async () => rmSync(file, { force: true });
+  return async () => {
+    await release();
+    await other.close();
+  };
+}
+
+async function onMysqlServer(statement: string): Promise<void> {
+  const admin = await createConnection({ uri: MYSQL_TEST_URL });
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
 }

@@ -29,6 +29,11 @@ export function navigation(source: string, overrides: Partial<Metric> = {}): Met
     retryCount: 0,
     success: true,
     error: null,
+    statusCode: null,
+    blocked: false,
+    blockReason: null,
+    proxy: null,
+    bytes: null,
     ...overrides,
   } as Metric;
 }

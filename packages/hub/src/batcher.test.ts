@@ -22,7 +22,7 @@ describe("Batcher", () => {
     const batcher = new Batcher({
       intervalMs: 1000,
       maxSize: 100,
-      onSeal: (s, m) => sealed.push([s, m.map((e) => e.durationMs)]),
+      onSeal: (s, m) => sealed.push([s, m.map((e) => e.durationMs ?? 0)]),
     });
     batcher.add([event("a", 1), event("b", 2), event("a", 3)]);
     expect(sealed).toEqual([]);

@@ -1,4 +1,4 @@
-import type { Anomaly, Batch } from "@scrapewatch/protocol";
+import type { Anomaly, Batch, IncidentEvent } from "@scrapewatch/protocol";
 import { describe, expect, it } from "vitest";
 import { FanOut, type FrameEncoder, type Subscriber } from "./fanout.ts";
 import { batch } from "./test-batches.test-helper.ts";
@@ -11,6 +11,7 @@ function encoder(name: string, counter: { n: number }): FrameEncoder<string> {
       return `${name}:${b.id}`;
     },
     anomaly: (a) => `${name}:anomaly:${a.id}`,
+    incident: (e) => `${name}:incident:${e.action}:${e.incident.id}`,
   };
 }
 
@@ -22,6 +23,7 @@ function subscriber(enc: FrameEncoder<string>, sources: string[] | null) {
     got,
     deliverBatch: (_b: Batch, frame: string) => got.push(frame),
     deliverAnomaly: (_a: Anomaly, frame: string) => got.push(frame),
+    deliverIncident: (_e: IncidentEvent, frame: string) => got.push(frame),
   };
   return sub;
 }

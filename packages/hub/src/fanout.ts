@@ -1,13 +1,14 @@
 // Fan-out of sealed batches (and anomalies) to subscribers, indexed by source so a batch costs
 // only its own subscribers. Each batch is serialized once per transport, never once per client:
 // every subscriber of a transport receives the same frame object.
-import type { Anomaly, Batch } from "@scrapewatch/protocol";
+import type { Anomaly, Batch, IncidentEvent } from "@scrapewatch/protocol";
 
 /** How one transport turns a message into the bytes it writes (shared by all its clients). */
 export interface FrameEncoder<Frame = unknown> {
   readonly name: string;
   batch(batch: Batch): Frame;
   anomaly(anomaly: Anomaly): Frame;
+  incident(event: IncidentEvent): Frame;
 }
 
 export interface Subscriber<Frame = unknown> {
@@ -16,6 +17,8 @@ export interface Subscriber<Frame = unknown> {
   readonly sources: ReadonlySet<string> | null;
   deliverBatch(batch: Batch, frame: Frame): void;
   deliverAnomaly(anomaly: Anomaly, frame: Frame): void;
+  /** An incident opened or resolved (SPEC 14); never a cursor, like an anomaly. */
+  deliverIncident(event: IncidentEvent, frame: Frame): void;
 }
 
 // Method parameters are bivariant, so a Subscriber<Buffer> is a Subscriber<unknown>; the frame it
@@ -88,6 +91,21 @@ export class FanOut {
     };
     for (const s of this.everything) deliver(s);
     const named = this.bySource.get(anomaly.source);
+    if (named) for (const s of named) deliver(s);
+  }
+
+  publishIncident(event: IncidentEvent): void {
+    const frames = new Map<FrameEncoder, unknown>();
+    const deliver = (s: AnySubscriber) => {
+      let frame = frames.get(s.encoder);
+      if (frame === undefined) {
+        frame = s.encoder.incident(event);
+        frames.set(s.encoder, frame);
+      }
+      s.deliverIncident(event, frame);
+    };
+    for (const s of this.everything) deliver(s);
+    const named = this.bySource.get(event.incident.source);
     if (named) for (const s of named) deliver(s);
   }
 

@@ -5,6 +5,7 @@ export { Batcher } from "./batcher.ts";
 export type { BatchBus, BatchListener } from "./bus.ts";
 export { LocalBatchBus } from "./bus.ts";
 export { CursorClock } from "./cursor-clock.ts";
+export { estimateEventBytes, estimateEventsBytes } from "./event-bytes.ts";
 export type { FrameEncoder, Subscriber } from "./fanout.ts";
 export { FanOut } from "./fanout.ts";
 export type { PositionedMetric } from "./regroup.ts";

@@ -79,3 +79,21 @@ describe("ReplayBuffer", () => {
     expect(ids(buffer.resume({ ms: 9_998, seq: 0 }, all))).toEqual(["9999-0/1", "10000-0/1"]);
   });
 });
+
+describe("ReplayBuffer byte bound", () => {
+  it("keeps stored batches only up to REPLAY_BUFFER_BYTES, however few events they hold", () => {
+    const big = (ms: number) => {
+      const b = batch(ms, 0, "a", 1);
+      const metric = b.metrics[0];
+      return metric ? { ...b, metrics: [{ ...metric, error: "e".repeat(100_000) }] } : b;
+    };
+    const buffer = new ReplayBuffer(1_000, null, 1_000, 1_000_000);
+    for (let ms = 1; ms <= 10; ms++) buffer.push(big(ms));
+    expect(buffer.size).toBe(10);
+    buffer.markStored({ ms: 10, seq: 0 });
+    // Three copies (batch and two frames) of ~130 KB each (estimated): two batches fit in 1 MB.
+    expect(buffer.size).toBe(2);
+    expect(buffer.sizeBytes).toBeLessThanOrEqual(1_000_000);
+    expect(buffer.resume({ ms: 6, seq: 0 }, all).from).toBe("storage");
+  });
+});

@@ -8,10 +8,18 @@ import {
   type Position,
   parseCursor,
 } from "@scrapewatch/protocol";
+import { estimateEventsBytes } from "./event-bytes.ts";
+
+/**
+ * A kept batch costs its events plus, while clients resume through it, one encoded frame per
+ * transport (about its JSON length each): counted as three times the events' estimate.
+ */
+const KEPT_COPIES = 3;
 
 interface Entry {
   cursor: BatchCursor;
   batch: Batch;
+  bytes: number;
 }
 
 export type ResumePlan =
@@ -30,6 +38,7 @@ export class ReplayBuffer {
   private coveredAfter: BatchCursor | null;
   private storedThrough: BatchCursor | null = null;
   private events = 0;
+  private bytes = 0;
 
   /**
    * @param capacity batches kept once stored
@@ -37,17 +46,24 @@ export class ReplayBuffer {
    *   (batches up to it are in storage, not here); null when there is none
    * @param maxEvents events kept once stored, over all batches (bounds the heap when batches
    *   are large)
+   * @param maxBytes estimated bytes kept once stored (bounds the heap when events are large)
    */
   constructor(
     private readonly capacity: number,
     coveredAfter: BatchCursor | null,
     private readonly maxEvents = Number.POSITIVE_INFINITY,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {
     this.coveredAfter = coveredAfter;
   }
 
   get size(): number {
     return this.entries.length - this.head;
+  }
+
+  /** Estimated bytes of the batches kept. */
+  get sizeBytes(): number {
+    return this.bytes;
   }
 
   /** The newest batch cursor seen, or the start point when nothing arrived yet. */
@@ -59,8 +75,10 @@ export class ReplayBuffer {
   push(batch: Batch): void {
     const cursor = parseCursor(batch.id);
     if (!cursor) throw new Error(`batch has a malformed cursor: ${batch.id}`);
-    this.entries.push({ cursor: { ms: cursor.ms, seq: cursor.seq }, batch });
+    const bytes = KEPT_COPIES * estimateEventsBytes(batch.metrics);
+    this.entries.push({ cursor: { ms: cursor.ms, seq: cursor.seq }, batch, bytes });
     this.events += batch.metrics.length;
+    this.bytes += bytes;
     this.evict();
   }
 
@@ -91,7 +109,7 @@ export class ReplayBuffer {
   }
 
   private evict(): void {
-    while (this.size > this.capacity || this.events > this.maxEvents) {
+    while (this.size > this.capacity || this.events > this.maxEvents || this.bytes > this.maxBytes) {
       const oldest = this.entries[this.head];
       if (!oldest || this.storedThrough === null || compareCursors(oldest.cursor, this.storedThrough) > 0) {
         break;
@@ -99,6 +117,7 @@ export class ReplayBuffer {
       this.entries[this.head] = undefined;
       this.head += 1;
       this.events -= oldest.batch.metrics.length;
+      this.bytes -= oldest.bytes;
       this.coveredAfter = oldest.cursor;
     }
     // Compact now and then so the array does not grow with the evicted prefix.

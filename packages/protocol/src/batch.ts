@@ -26,17 +26,21 @@ export const ANOMALY_METRICS = [
   "scrapeDuration",
   "successRate",
   "itemsExtracted",
+  /** Share of navigations blocked (SPEC 15), per group of navigations; only spikes count. */
+  "blockRate",
 ] as const;
 export type AnomalyMetric = (typeof ANOMALY_METRICS)[number];
 
-export const AnomalySchema = z.object({
-  id: z.string(),
-  source: z.string(),
-  metric: z.enum(ANOMALY_METRICS),
-  value: z.number(),
-  baseline: z.number(),
-  deviationScore: z.number(),
-  direction: z.enum(["spike", "drop"]),
-  detectedAt: z.string(),
-});
+export const AnomalySchema = z
+  .object({
+    id: z.string(),
+    source: z.string(),
+    metric: z.enum(ANOMALY_METRICS),
+    value: z.number(),
+    baseline: z.number(),
+    deviationScore: z.number(),
+    direction: z.enum(["spike", "drop"]),
+    detectedAt: z.string(),
+  })
+  .meta({ id: "Anomaly" });
 export type Anomaly = z.infer<typeof AnomalySchema>;

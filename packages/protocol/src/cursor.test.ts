@@ -25,4 +25,10 @@ describe("cursors", () => {
     expect([...keys].sort()).toEqual(keys);
     expect(positionFromKey(positionKey({ ms: 42, seq: 7, index: 3 }))).toEqual({ ms: 42, seq: 7, index: 3 });
   });
+
+  it("rejects a sequence part longer than its storage padding", () => {
+    expect(parseCursor("1732280000000-9999999999")).toEqual({ ms: 1732280000000, seq: 9_999_999_999 });
+    expect(parseCursor("1732280000000-10000000000")).toBeNull();
+    expect(parseCursor("1-00000000001")).toBeNull();
+  });
 });

@@ -12,7 +12,8 @@ export interface Position extends BatchCursor {
   index?: number;
 }
 
-const CURSOR_RE = /^(\d{1,15})-(\d{1,15})(?:-(\d{1,5}))?$/;
+// Each part fits its storage padding (positionKey): a longer one would compare wrongly in SQL.
+const CURSOR_RE = /^(\d{1,15})-(\d{1,10})(?:-(\d{1,5}))?$/;
 /** Largest index inside a batch; a batch cursor stands for "through the end of the batch". */
 export const MAX_BATCH_INDEX = 99_999;
 

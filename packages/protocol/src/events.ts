@@ -1,6 +1,7 @@
 // The three kinds of metric event, as a scraper or scheduler reports them (ingest) and as
 // Scrapewatch hands them on (with the server-assigned id and a normalized timestamp).
 import { z } from "zod";
+import { navigationHealthFields, scrapeHealthFields } from "./health.ts";
 
 export const MAX_ERROR_LENGTH = 4096;
 export const MAX_URL_LENGTH = 2048;
@@ -57,6 +58,7 @@ export const NavigationInput = z.object({
   retryCount: Count.default(0),
   success: z.boolean(),
   error: ErrorText,
+  ...navigationHealthFields,
 });
 
 export const ScrapeInput = z.object({
@@ -69,16 +71,39 @@ export const ScrapeInput = z.object({
   dataSize: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   success: z.boolean(),
   error: ErrorText,
+  ...scrapeHealthFields,
 });
 
-export const SchedulerInput = z.object({
+export const RUN_STATES = ["started", "finished"] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+/**
+ * A scheduler run, or (with `state: "started"`) the start of one. A started event needs neither
+ * `durationMs` nor `success`; it is normalized to `durationMs: 0, success: true` so that every
+ * accepted event has one shape, and every figure or summary leaves started events out.
+ */
+const SchedulerFields = z.object({
   type: z.literal("scheduler"),
   source: SchedulerSource,
   timestamp: Timestamp,
-  durationMs: DurationMs,
+  runId: z.string().min(1).max(100).optional(),
+  state: z.enum(RUN_STATES).default("finished"),
+  durationMs: DurationMs.optional(),
   itemsProcessed: Count.default(0),
-  success: z.boolean(),
+  success: z.boolean().optional(),
   error: ErrorText,
+});
+
+export const SchedulerInput = SchedulerFields.transform((event, ctx) => {
+  if (event.state === "started")
+    return { ...event, durationMs: event.durationMs ?? 0, success: event.success ?? true };
+  if (event.durationMs === undefined) {
+    ctx.addIssue({ code: "custom", path: ["durationMs"], message: "a finished run needs durationMs" });
+  }
+  if (event.success === undefined) {
+    ctx.addIssue({ code: "custom", path: ["success"], message: "a finished run needs success" });
+  }
+  return { ...event, durationMs: event.durationMs ?? 0, success: event.success ?? false };
 });
 
 export const MetricInput = z.discriminatedUnion("type", [NavigationInput, ScrapeInput, SchedulerInput]);
@@ -88,18 +113,44 @@ export type MetricInputIn = z.input<typeof MetricInput>;
 export type ValidMetric = z.output<typeof MetricInput>;
 
 type Stamped<T> = Omit<T, "timestamp"> & { id: string; timestamp: string };
-export type NavigationMetric = Stamped<z.output<typeof NavigationInput>>;
-export type ScrapeMetric = Stamped<z.output<typeof ScrapeInput>>;
-export type SchedulerMetric = Stamped<z.output<typeof SchedulerInput>>;
+// Health fields (SPEC 15) came after the first release: validation always fills them, but events
+// built in code before them stay valid, so they are optional in the stamped types.
+type Later<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+export type NavigationMetric = Stamped<
+  Later<z.output<typeof NavigationInput>, "statusCode" | "blocked" | "blockReason" | "proxy" | "bytes">
+>;
+export type ScrapeMetric = Stamped<Later<z.output<typeof ScrapeInput>, "proxy">>;
+/** `state` is absent on events stored before runs had states: those are finished runs. */
+export type SchedulerMetric = Stamped<Omit<z.output<typeof SchedulerInput>, "state">> & { state?: RunState };
+/** Health fields are optional on a stamped event, as in `NavigationMetric` (see `Later`). */
+function laterOptional<T extends Record<string, z.ZodType>>(fields: T) {
+  return Object.fromEntries(Object.entries(fields).map(([key, schema]) => [key, schema.optional()])) as {
+    [K in keyof T]: z.ZodOptional<T[K]>;
+  };
+}
+
 /** An accepted event: validated, with its server-assigned id and an ISO timestamp. */
 export type Metric = NavigationMetric | ScrapeMetric | SchedulerMetric;
 
-/** Schema of an accepted event as it travels on the wire (for clients and OpenAPI). */
-export const MetricSchema = z.discriminatedUnion("type", [
-  NavigationInput.extend({ id: z.string(), timestamp: z.string() }),
-  ScrapeInput.extend({ id: z.string(), timestamp: z.string() }),
-  SchedulerInput.extend({ id: z.string(), timestamp: z.string() }),
-]);
+/** Schema of an accepted event as it travels on the wire (for clients and OpenAPI, as `Metric`). */
+export const MetricSchema = z
+  .discriminatedUnion("type", [
+    NavigationInput.extend({
+      id: z.string(),
+      timestamp: z.string(),
+      ...laterOptional(navigationHealthFields),
+    }),
+    ScrapeInput.extend({ id: z.string(), timestamp: z.string(), ...laterOptional(scrapeHealthFields) }),
+    SchedulerFields.extend({
+      id: z.string(),
+      timestamp: z.string(),
+      durationMs: DurationMs,
+      success: z.boolean(),
+      /** Absent on events stored before runs had states: those are finished runs. */
+      state: z.enum(RUN_STATES).optional(),
+    }),
+  ])
+  .meta({ id: "Metric" });
 
 export const MAX_EVENTS_PER_REQUEST = 5000;
 export const MAX_INGEST_BYTES = 1024 * 1024;

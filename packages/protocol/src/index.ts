@@ -10,6 +10,7 @@ export {
   MetricInput,
   MetricSchema,
   NavigationInput,
+  RUN_STATES,
   SchedulerInput,
   SchedulerSource,
   ScrapeInput,
@@ -18,6 +19,7 @@ export {
 } from "./events.ts";
 export type {
   EventType,
+  RunState,
   Metric,
   MetricInputIn,
   NavigationMetric,
@@ -25,6 +27,16 @@ export type {
   ScrapeMetric,
   ValidMetric,
 } from "./events.ts";
+export {
+  BlockReason,
+  MAX_PROXY_LABEL_LENGTH,
+  ProxyLabel,
+  proxyLabel,
+  STATUS_CLASSES,
+  type StatusClass,
+  StatusCode,
+  statusClassOf,
+} from "./health.ts";
 export {
   compareCursors,
   formatCursor,
@@ -50,3 +62,59 @@ export {
   WsStatusSchema,
 } from "./wire.ts";
 export type { Connected, Reset, ServerMessage, SseEventName, WsErrorCode } from "./wire.ts";
+export {
+  BlockThreshold,
+  CHANNEL_TYPES,
+  ChannelInput,
+  ChannelPatch,
+  ChannelSchema,
+  ChannelTestResult,
+  CronSchedule,
+  FailureThreshold,
+  INCIDENT_KINDS,
+  IncidentEventSchema,
+  IncidentSchema,
+  IntervalSchedule,
+  MONITOR_STATES,
+  MonitorSchema,
+  MonitorSettings,
+  MonitorSettingsPatch,
+  NOTIFICATION_STATUSES,
+  NOTIFICATION_TYPES,
+  NotificationSchema,
+  NotifySettings,
+  Schedule,
+  SilenceInput,
+  SilenceSchema,
+  TimeZone,
+} from "./monitoring.ts";
+export type {
+  Channel,
+  ChannelType,
+  Incident,
+  IncidentEvent,
+  IncidentKind,
+  Monitor,
+  MonitorState,
+  Notification,
+  NotificationStatus,
+  NotificationType,
+  Silence,
+} from "./monitoring.ts";
+export {
+  AnomalyPage,
+  DailySummary,
+  DailySummaryList,
+  MetricItem,
+  MetricPage,
+  HealthFigures,
+  MAX_PROXIES,
+  ProxyFigures,
+  ProxyWindow,
+  SchedulerSummary,
+  SchedulerSummaryList,
+  SourceFigures,
+  SourceProxies,
+  SourceSummary,
+  SourcesResponse,
+} from "./rest.ts";

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { type Anomaly, AnomalySchema, type Batch, BatchSchema } from "./batch.ts";
 import { SourceName } from "./events.ts";
+import { type IncidentEvent, IncidentEventSchema } from "./monitoring.ts";
 
 export const MAX_SOURCES_PER_SUBSCRIPTION = 50;
 export const MAX_WS_FRAME_BYTES = 16 * 1024;
@@ -60,6 +61,7 @@ export type ServerMessage =
   | ({ type: "metrics" } & Batch)
   | ({ type: "anomaly" } & Anomaly)
   | ({ type: "reset" } & Reset)
+  | ({ type: "incident" } & IncidentEvent)
   | { type: "pong"; serverTime: string }
   | ({ type: "status" } & z.infer<typeof WsStatusSchema>)
   | { type: "error"; code: WsErrorCode; message: string };
@@ -71,11 +73,12 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
   BatchSchema.extend({ type: z.literal("metrics") }),
   AnomalySchema.extend({ type: z.literal("anomaly") }),
   ResetSchema.extend({ type: z.literal("reset") }),
+  IncidentEventSchema.extend({ type: z.literal("incident") }),
   z.object({ type: z.literal("pong"), serverTime: z.string() }),
   WsStatusSchema.extend({ type: z.literal("status") }),
   z.object({ type: z.literal("error"), code: z.enum(WS_ERROR_CODES), message: z.string() }),
 ]);
 
-/** SSE event names. */
-export const SSE_EVENTS = ["connected", "metrics", "anomaly", "reset"] as const;
+/** SSE event names. `incident` carries no `id:`, so it never moves a resume cursor. */
+export const SSE_EVENTS = ["connected", "metrics", "anomaly", "reset", "incident"] as const;
 export type SseEventName = (typeof SSE_EVENTS)[number];

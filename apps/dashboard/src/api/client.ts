@@ -1,4 +1,5 @@
 // REST access to the Scrapewatch API: bearer token, JSON, and errors as typed exceptions.
+import { adminToken, noteAdminAnswer } from "./admin-token.ts";
 import { markTokenNeeded, readToken } from "./token.ts";
 
 export class HttpError extends Error {
@@ -34,6 +35,28 @@ export async function getJson<T>(
   });
   if (response.status === 401 || response.status === 403) markTokenNeeded();
   if (!response.ok) throw new HttpError(response.status, await errorMessage(response));
+  return (await response.json()) as T;
+}
+
+/** A change (admin): the admin token is sent when there is one; 204 answers undefined. */
+export async function sendJson<T>(
+  method: "POST" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const token = adminToken();
+  const response = await fetch(path, {
+    method,
+    headers: {
+      Accept: "application/json",
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  noteAdminAnswer(response.status, token !== null);
+  if (!response.ok) throw new HttpError(response.status, await errorMessage(response));
+  if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
 

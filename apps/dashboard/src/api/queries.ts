@@ -1,10 +1,20 @@
 // react-query options for every REST read the dashboard makes, and the polling fallback's fetch.
-import { type Anomaly, compareCursors, parseCursor } from "@scrapewatch/protocol";
+import {
+  type AnomalyPage,
+  compareCursors,
+  type DailySummaryList,
+  type MetricPage,
+  parseCursor,
+  type ProxyWindow,
+  type SchedulerSummaryList,
+  type SourceProxies,
+  type SourcesResponse,
+} from "@scrapewatch/protocol";
 import { queryOptions } from "@tanstack/react-query";
 import type { LiveConnection } from "../stream/live-connection.ts";
 import type { LiveEvent } from "../stream/types.ts";
 import { getJson } from "./client.ts";
-import { listOf, toDailySummary, toSchedulerSummary, toSourceOverview } from "./shapes.ts";
+import { toSourceOverview } from "./shapes.ts";
 
 export const POLL_INTERVAL_MS = 2000;
 export const POLL_PAGE = 1000;
@@ -15,9 +25,17 @@ export const sourcesQuery = () =>
   queryOptions({
     queryKey: ["sources"],
     queryFn: async ({ signal }) => {
-      const body = await getJson<unknown>("/api/v1/sources", {}, signal);
-      return listOf(body, "sources").flatMap((row) => toSourceOverview(row) ?? []);
+      const body = await getJson<SourcesResponse>("/api/v1/sources", {}, signal);
+      return body.sources.map(toSourceOverview);
     },
+    refetchInterval: 30_000,
+  });
+
+export const proxiesQuery = (source: string, window: ProxyWindow) =>
+  queryOptions({
+    queryKey: ["proxies", source, window],
+    queryFn: ({ signal }) =>
+      getJson<SourceProxies>(`/api/v1/sources/${encodeURIComponent(source)}/proxies`, { window }, signal),
     refetchInterval: 30_000,
   });
 
@@ -31,8 +49,8 @@ export const dailySummariesQuery = (range: DateRange) =>
   queryOptions({
     queryKey: ["summaries", "daily", range],
     queryFn: async ({ signal }) => {
-      const body = await getJson<unknown>("/api/v1/summaries/daily", { ...range }, signal);
-      return listOf(body, "summaries").flatMap((row) => toDailySummary(row) ?? []);
+      const body = await getJson<DailySummaryList>("/api/v1/summaries/daily", { ...range }, signal);
+      return body.items;
     },
   });
 
@@ -40,8 +58,8 @@ export const schedulerSummariesQuery = (range: DateRange) =>
   queryOptions({
     queryKey: ["summaries", "scheduler", range],
     queryFn: async ({ signal }) => {
-      const body = await getJson<unknown>("/api/v1/summaries/scheduler", { ...range }, signal);
-      return listOf(body, "summaries").flatMap((row) => toSchedulerSummary(row) ?? []);
+      const body = await getJson<SchedulerSummaryList>("/api/v1/summaries/scheduler", { ...range }, signal);
+      return body.items;
     },
   });
 
@@ -49,16 +67,11 @@ export const anomaliesQuery = (source: string | null) =>
   queryOptions({
     queryKey: ["anomalies", source],
     queryFn: async ({ signal }) => {
-      const body = await getJson<unknown>("/api/v1/anomalies", { source }, signal);
-      return listOf(body, "anomalies") as unknown as Anomaly[];
+      const body = await getJson<AnomalyPage>("/api/v1/anomalies", { source }, signal);
+      return body.items;
     },
     refetchInterval: 60_000,
   });
-
-interface MetricsPage {
-  items: LiveEvent[];
-  nextCursor: string | null;
-}
 
 /**
  * One round of the polling fallback: reads what follows the connection's cursor (or, before
@@ -70,7 +83,7 @@ export async function pollMetrics(connection: LiveConnection, signal?: AbortSign
   for (let page = 0; page < POLL_MAX_PAGES; page += 1) {
     const after = connection.cursor;
     const selection = connection.selection;
-    const body = await getJson<MetricsPage>(
+    const body = await getJson<MetricPage>(
       "/api/v1/metrics",
       {
         after,
@@ -103,7 +116,7 @@ export async function loadHistory(
   const events: LiveEvent[] = [];
   let after: string | null = null;
   for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
-    const body: MetricsPage = await getJson<MetricsPage>(
+    const body: MetricPage = await getJson<MetricPage>(
       "/api/v1/metrics",
       { source, from, after, limit: POLL_PAGE },
       signal,

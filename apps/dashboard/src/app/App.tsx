@@ -12,12 +12,16 @@ import { ThemeToggle } from "./ThemeToggle.tsx";
 // recharts is heavy: the chart panels load on first visit, not with the first paint.
 const SourceView = lazy(() => import("../features/source/SourceView.tsx"));
 const HistoryView = lazy(() => import("../features/history/HistoryView.tsx"));
+const IncidentsPage = lazy(() => import("../features/incidents/IncidentsPage.tsx"));
+const AlertsPage = lazy(() => import("../features/alerts/AlertsPage.tsx"));
 
 const TABS: Array<{ page: Route["page"]; label: string }> = [
   { page: "overview", label: "Overview" },
   { page: "source", label: "Live charts" },
   { page: "history", label: "History" },
   { page: "anomalies", label: "Anomalies" },
+  { page: "incidents", label: "Incidents" },
+  { page: "alerts", label: "Alerts" },
 ];
 
 export function App() {
@@ -64,7 +68,7 @@ export function App() {
           <SourcePicker />
         </aside>
         <main className="main">
-          <Suspense fallback={<p className="muted">Loading charts…</p>}>
+          <Suspense fallback={<p className="muted">Loading…</p>}>
             <Panel route={route} navigate={navigate} />
           </Suspense>
         </main>
@@ -84,5 +88,9 @@ function Panel({ route, navigate }: { route: Route; navigate(route: Route): void
       return <HistoryView />;
     case "anomalies":
       return <AnomalyFeed />;
+    case "incidents":
+      return <IncidentsPage />;
+    case "alerts":
+      return <AlertsPage />;
   }
 }

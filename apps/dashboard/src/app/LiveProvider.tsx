@@ -4,12 +4,12 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
 import { POLL_INTERVAL_MS, pollMetrics } from "../api/queries.ts";
 import { onTokenChange, readToken } from "../api/token.ts";
+import { browserAlertsOfWindow } from "../features/incidents/browser-alerts.ts";
+import { navigateTo } from "../hooks/useRoute.ts";
 import { LiveContext, type LiveContextValue, useLinkStatus, useLive } from "../hooks/live-context.ts";
 import { LiveConnection } from "../stream/live-connection.ts";
 import { LiveStore } from "../stream/live-store.ts";
-import { sseTransport } from "../stream/sse-transport.ts";
 import type { SourceSelection, TransportKind } from "../stream/types.ts";
-import { wsTransport } from "../stream/ws-transport.ts";
 
 const TRANSPORT_KEY = "scrapewatch.transport";
 
@@ -33,12 +33,15 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [transport, setTransportState] = useState<TransportKind>(initialTransport);
   const [selection, setSelectionState] = useState<SourceSelection>(initialSelection);
-  const [{ connection, store }] = useState(() => {
+  const [{ connection, store, browserAlerts }] = useState(() => {
     const store = new LiveStore();
+    const browserAlerts = browserAlertsOfWindow(() => {
+      window.focus();
+      navigateTo({ page: "incidents" });
+    });
     const connection = new LiveConnection(
       {
         origin: window.location.origin,
-        transports: { sse: sseTransport(), websocket: wsTransport() },
         transport,
         sources: selection,
         token: readToken(),
@@ -46,13 +49,19 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       {
         events: (events) => store.ingest(events),
         anomaly: (anomaly) => store.addAnomaly(anomaly),
+        // Incident views read REST; an event makes them read again (it carries no cursor).
+        incident: (event) => {
+          void queryClient.invalidateQueries({ queryKey: ["incidents"] });
+          void queryClient.invalidateQueries({ queryKey: ["monitors"] });
+          browserAlerts.notify(event);
+        },
         reset: () => {
           store.clear();
           void queryClient.invalidateQueries();
         },
       },
     );
-    return { connection, store };
+    return { connection, store, browserAlerts };
   });
 
   useEffect(() => {
@@ -95,8 +104,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   );
 
   const value = useMemo<LiveContextValue>(
-    () => ({ connection, store, selection, setSelection, transport, setTransport }),
-    [connection, store, selection, setSelection, transport, setTransport],
+    () => ({ connection, store, browserAlerts, selection, setSelection, transport, setTransport }),
+    [connection, store, browserAlerts, selection, setSelection, transport, setTransport],
   );
   return (
     <LiveContext.Provider value={value}>

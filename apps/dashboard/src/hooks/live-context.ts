@@ -1,5 +1,6 @@
 // The one live connection and store of the page, shared through React context.
 import { createContext, useCallback, useContext, useSyncExternalStore } from "react";
+import type { BrowserAlerts } from "../features/incidents/browser-alerts.ts";
 import type { LinkStatus, LiveConnection } from "../stream/live-connection.ts";
 import type { LiveStore } from "../stream/live-store.ts";
 import type { SourceSelection, TransportKind } from "../stream/types.ts";
@@ -7,6 +8,8 @@ import type { SourceSelection, TransportKind } from "../stream/types.ts";
 export interface LiveContextValue {
   connection: LiveConnection;
   store: LiveStore;
+  /** Incidents as browser notifications, when the user turned them on. */
+  browserAlerts: BrowserAlerts;
   selection: SourceSelection;
   setSelection(selection: SourceSelection): void;
   transport: TransportKind;

@@ -1,15 +1,21 @@
-// The live link to the server: one streaming transport at a time, reconnect with backoff from
-// the last cursor, and a polling mode (driven from outside, by react-query) while streaming is
-// down. Every path goes through one CursorGate, so no event is shown twice or skipped.
-import type { Anomaly, Batch, Reset } from "@scrapewatch/protocol";
-import { backoffDelay } from "./backoff.ts";
+// The page's live link: the SDK's MetricsStream does the streaming (SSE or WebSocket, backoff,
+// resume); this adds what is the dashboard's own: a polling mode (driven from outside, by
+// react-query) while streaming is down, the badge's state, and one CursorGate that every path
+// goes through, so no event is shown twice or skipped when the page switches between them.
+import {
+  type IncidentEvent,
+  MetricsStream,
+  type MetricsStreamEvents,
+  type MetricsStreamOptions,
+} from "@scrapewatch/client";
+import type { Anomaly, Reset } from "@scrapewatch/protocol";
 import { CursorGate } from "./cursor-gate.ts";
-import type { OpenTransport, Transport } from "./transport.ts";
 import type { LinkState, LiveEvent, SourceSelection, TransportKind } from "./types.ts";
 
 export interface LiveSink {
   events(events: LiveEvent[]): void;
   anomaly(anomaly: Anomaly): void;
+  incident(event: IncidentEvent): void;
   /** The server could not resume us: reload through REST. */
   reset(reset: Reset): void;
 }
@@ -26,32 +32,40 @@ export interface LinkStatus {
   cursor: string | null;
 }
 
+/** What the connection uses of a MetricsStream (tests script one). */
+export interface LiveStream {
+  on<E extends keyof MetricsStreamEvents>(event: E, listener: MetricsStreamEvents[E]): unknown;
+  connect(): Promise<void>;
+  close(): void;
+  setSources(sources: readonly string[] | null): void;
+  resumeFrom(cursor: string): void;
+}
+
 export interface LiveConnectionOptions {
   origin: string;
-  transports: Record<TransportKind, OpenTransport>;
   transport?: TransportKind;
   sources?: SourceSelection;
   token?: string | null;
   /** Failed attempts in a row before polling starts (the first drop may be a blip). */
   pollAfterFailures?: number;
   now?: () => number;
+  openStream?: (options: MetricsStreamOptions) => LiveStream;
 }
 
 export class LiveConnection {
   private readonly gate = new CursorGate();
   private readonly listeners = new Set<() => void>();
-  private transport: Transport | null = null;
+  private stream: LiveStream | null = null;
   private kind: TransportKind;
   private sources: SourceSelection;
   private token: string | null;
   private failures = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
   private retryAt: number | null = null;
   private state: LinkState = "offline";
   private pollOk: boolean | null = null;
   private online = true;
   private running = false;
-  /** A transport is open and the server has confirmed the stream. */
+  /** The stream is open and the server has confirmed it. */
   private streaming = false;
   private snapshot: LinkStatus;
   /** Where polling starts when nothing was delivered yet: now, never the whole history. */
@@ -98,15 +112,12 @@ export class LiveConnection {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.connect();
+    this.openStream();
   }
 
   stop(): void {
     this.running = false;
-    this.clearTimer();
-    this.transport?.close();
-    this.transport = null;
-    this.streaming = false;
+    this.closeStream();
     this.setState("offline");
   }
 
@@ -123,8 +134,7 @@ export class LiveConnection {
 
   setSources(sources: SourceSelection): void {
     this.sources = sources;
-    // Also while a transport is still connecting: it must not open on the old selection.
-    this.transport?.resubscribe(sources, this.gate.cursor);
+    this.stream?.setSources(sources);
     this.notify();
   }
 
@@ -135,21 +145,14 @@ export class LiveConnection {
   setOnline(online: boolean): void {
     if (online === this.online) return;
     this.online = online;
-    if (!online) {
-      this.clearTimer();
-      this.transport?.close();
-      this.transport = null;
-      this.streaming = false;
-    }
+    if (!online) this.closeStream();
     this.recomputeState();
-    if (online) this.retryNow();
+    if (online && this.running) this.openStream();
   }
 
-  /** Skips the remaining backoff wait. */
+  /** Skips the remaining backoff wait: a fresh attempt from the cursor now. */
   retryNow(): void {
-    if (!this.running || this.transport) return;
-    this.clearTimer();
-    this.connect();
+    if (this.running && this.online && !this.streaming) this.openStream();
   }
 
   wants(source: string): boolean {
@@ -160,6 +163,9 @@ export class LiveConnection {
   acceptPolled(items: readonly LiveEvent[]): number {
     const fresh = this.gate.acceptItems(items, (s) => this.wants(s));
     if (fresh.length > 0) this.sink.events(fresh);
+    // The stream's next attempt resumes from here rather than replaying what polling showed.
+    const cursor = this.gate.cursor;
+    if (cursor !== null) this.stream?.resumeFrom(cursor);
     this.pollOk = true;
     this.recomputeState();
     return fresh.length;
@@ -172,37 +178,65 @@ export class LiveConnection {
 
   private restart(): void {
     if (!this.running) return;
-    this.transport?.close();
-    this.transport = null;
-    this.clearTimer();
+    this.closeStream();
     this.failures = 0;
-    this.connect();
+    this.openStream();
   }
 
-  private connect(): void {
-    this.retryAt = null;
-    this.streaming = false;
-    const open = this.options.transports[this.kind];
-    // The transport may call back synchronously; each callback checks it is still the current one.
-    let self: Transport | null = null;
-    const isCurrent = () => self !== null && this.transport === self;
-    self = open(
-      {
-        origin: this.options.origin,
-        sources: this.sources,
-        lastEventId: this.gate.cursor,
-        token: this.token,
-      },
-      {
-        open: (cursor) => isCurrent() && this.onOpen(cursor),
-        batch: (batch) => isCurrent() && this.onBatch(batch),
-        anomaly: (anomaly) => isCurrent() && this.sink.anomaly(anomaly),
-        reset: (reset) => isCurrent() && this.onReset(reset),
-        down: () => isCurrent() && this.onDown(),
-      },
-    );
-    this.transport = self;
+  private openStream(): void {
+    this.closeStream();
+    if (!this.online) return;
+    const open = this.options.openStream ?? ((options) => new MetricsStream(options));
+    const stream = open({
+      baseUrl: this.options.origin,
+      transport: this.kind,
+      ...(this.sources ? { sources: [...this.sources] } : {}),
+      ...(this.token ? { token: this.token } : {}),
+      ...(this.gate.cursor ? { lastEventId: this.gate.cursor } : {}),
+      // Polling covers a long outage; the stream keeps trying underneath for as long as it takes.
+      reconnect: { maxAttempts: Number.POSITIVE_INFINITY },
+    });
+    this.stream = stream;
+    const current = () => this.stream === stream;
+    stream.on("connect", (info) => current() && this.onOpen(info.cursor));
+    stream.on("metrics", (batch) => {
+      if (!current()) return;
+      const fresh = this.gate.acceptBatch(batch, (s) => this.wants(s));
+      if (fresh.length > 0) this.sink.events(fresh);
+    });
+    stream.on("anomaly", (anomaly) => current() && this.sink.anomaly(anomaly));
+    stream.on("incident", (event) => current() && this.sink.incident(event));
+    stream.on("reset", (reset) => {
+      if (!current()) return;
+      this.gate.resetTo(reset.cursor);
+      this.sink.reset(reset);
+    });
+    stream.on("status", (status) => {
+      if (!current()) return;
+      if (status.state === "reconnecting") {
+        if (status.retryInMs !== null) this.onDown(status.retryInMs);
+        else if (this.retryAt !== null) {
+          this.retryAt = null; // the next attempt is under way
+          this.notify();
+        }
+      } else if (status.state === "closed") {
+        // Refused for good (a bad token): polling takes over and asks for one.
+        this.onDown(null);
+        this.failures = Math.max(this.failures, this.pollAfterFailures());
+        this.recomputeState();
+      }
+    });
+    // Failures are reported through `status`; a rejected first connect needs no handling here.
+    stream.connect().catch(() => {});
     this.recomputeState();
+  }
+
+  private closeStream(): void {
+    const stream = this.stream;
+    this.stream = null;
+    this.streaming = false;
+    this.retryAt = null;
+    stream?.close();
   }
 
   private onOpen(cursor: string | null): void {
@@ -212,34 +246,16 @@ export class LiveConnection {
       if (this.firstCursor === undefined) this.firstCursor = cursor;
     }
     this.failures = 0;
+    this.retryAt = null;
     this.pollOk = null;
     this.streaming = true;
     this.recomputeState();
   }
 
-  private onBatch(batch: Batch): void {
-    const fresh = this.gate.acceptBatch(batch, (s) => this.wants(s));
-    if (fresh.length > 0) this.sink.events(fresh);
-  }
-
-  private onReset(reset: Reset): void {
-    this.gate.resetTo(reset.cursor);
-    this.sink.reset(reset);
-  }
-
-  private onDown(): void {
-    this.transport?.close();
-    this.transport = null;
+  private onDown(retryInMs: number | null): void {
     this.streaming = false;
     this.failures += 1;
-    if (this.running) {
-      const delay = backoffDelay(this.failures);
-      this.retryAt = this.now() + delay;
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        if (this.running && !this.transport) this.connect();
-      }, delay);
-    }
+    this.retryAt = retryInMs === null ? null : this.now() + retryInMs;
     this.recomputeState();
   }
 
@@ -254,8 +270,12 @@ export class LiveConnection {
     return this.pollOk ? "polling" : "offline";
   }
 
+  private pollAfterFailures(): number {
+    return this.options.pollAfterFailures ?? 2;
+  }
+
   private shouldPoll(): boolean {
-    return this.running && this.failures >= (this.options.pollAfterFailures ?? 2);
+    return this.running && this.failures >= this.pollAfterFailures();
   }
 
   private setState(state: LinkState): void {
@@ -277,12 +297,6 @@ export class LiveConnection {
       polling: this.shouldPoll() && !this.streaming,
       cursor: this.gate.cursor,
     };
-  }
-
-  private clearTimer(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.retryAt = null;
   }
 
   private now(): number {

@@ -26,6 +26,32 @@ function scrape(
   };
 }
 
+function navigation(
+  source: string,
+  at: number,
+  fields: Partial<{ statusCode: number | null; blocked: boolean; blockReason: string }> = {},
+): LiveEvent {
+  n += 1;
+  const blocked = fields.blocked ?? false;
+  return {
+    id: `e${n}`,
+    cursor: `${at}-0-${n}`,
+    type: "navigation",
+    source,
+    url: "https://example.test/",
+    durationMs: 200,
+    success: !blocked,
+    retryCount: 0,
+    error: blocked ? "blocked" : null,
+    timestamp: new Date(at).toISOString(),
+    statusCode: fields.statusCode === undefined ? 200 : fields.statusCode,
+    blocked,
+    blockReason: fields.blockReason ?? null,
+    proxy: null,
+    bytes: null,
+  };
+}
+
 function manualFrames() {
   const queue: Array<() => void> = [];
   return {
@@ -99,7 +125,7 @@ describe("LiveStore", () => {
       scrape("a", clock - 5_000, { items: 20, success: false }),
       scrape("a", clock - 20 * 60_000, { items: 1000 }),
     ]);
-    expect(store.figures("a")).toEqual({ events: 2, successRate: 0.5, itemsPerMinute: 6, errors: 1 });
+    expect(store.figures("a")).toMatchObject({ events: 2, successRate: 0.5, itemsPerMinute: 6, errors: 1 });
     expect(store.get("a")?.errors).toHaveLength(1);
     expect(store.get("a")?.lastScrapeMs).toBe(100);
   });
@@ -137,5 +163,34 @@ describe("LiveStore", () => {
     expect(points.map((p) => p.scrapeMs)).toEqual([300, 500]);
     expect(store.get("h")?.received).toBe(0);
     expect(store.get("h")?.lastScrapeMs).toBeNull();
+  });
+
+  it("counts blocks and status classes for the cards and per minute for the health chart", () => {
+    const clock = T0 - (T0 % 60_000) + 30_000; // half a minute into a minute
+    const store = new LiveStore(
+      () => {},
+      () => clock,
+    );
+    store.ingest([
+      navigation("a", clock - 60_000, { statusCode: 200 }),
+      navigation("a", clock - 60_000, { statusCode: 403, blocked: true, blockReason: "http_403" }),
+      navigation("a", clock - 1000, { statusCode: 200 }),
+      navigation("a", clock - 1000, { statusCode: 301 }),
+      navigation("a", clock - 1000, { statusCode: 503, blocked: true }),
+      navigation("a", clock - 1000, { statusCode: null }),
+      scrape("a", clock - 1000),
+    ]);
+    const figures = store.figures("a");
+    expect(figures?.navigations).toBe(6);
+    expect(figures?.blockRate).toBeCloseTo(2 / 6);
+    expect(figures?.statusClasses).toEqual({ "2xx": 2, "3xx": 1, "4xx": 1, "5xx": 1 });
+
+    const minutes = store.health("a", 5);
+    expect(minutes).toHaveLength(5);
+    expect(minutes.map((m) => m.t)).toEqual([4, 3, 2, 1, 0].map((k) => clock - 30_000 - k * 60_000));
+    expect(minutes[3]).toMatchObject({ "2xx": 1, "4xx": 1, blockRate: 0.5 });
+    expect(minutes[4]).toMatchObject({ "2xx": 1, "3xx": 1, "4xx": 0, "5xx": 1, blockRate: 0.25 });
+    expect(minutes[0]?.blockRate).toBeNull();
+    expect(store.health("unknown", 3).every((m) => m.blockRate === null && m["2xx"] === 0)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // What the page knows live, per source: 5-second buckets over the last hour (so a chart never has
 // more than a fixed number of points, whatever the event rate), the last few events and errors,
 // and the anomaly feed. Readers are told of changes at most once per animation frame.
-import { type Anomaly, compareCursors, parseCursor } from "@scrapewatch/protocol";
+import { type Anomaly, compareCursors, parseCursor, statusClassOf } from "@scrapewatch/protocol";
 import { FrameCoalescer, type ScheduleFrame } from "./frame-coalescer.ts";
 import type { LiveEvent } from "./types.ts";
 
@@ -24,6 +24,12 @@ export interface Bucket {
   retries: number;
   succeeded: number;
   failed: number;
+  /** Scraper health (SPEC 15): blocked navigations, and navigations per status class. */
+  blocked: number;
+  status2xx: number;
+  status3xx: number;
+  status4xx: number;
+  status5xx: number;
 }
 
 export interface SourceLive {
@@ -44,6 +50,23 @@ export interface LiveFigures {
   successRate: number | null;
   itemsPerMinute: number;
   errors: number;
+  navigations: number;
+  /** Blocked / all navigations; null without navigations. */
+  blockRate: number | null;
+  statusClasses: StatusCounts;
+}
+
+export interface StatusCounts {
+  "2xx": number;
+  "3xx": number;
+  "4xx": number;
+  "5xx": number;
+}
+
+export interface HealthPoint extends StatusCounts {
+  /** Start of the minute. */
+  t: number;
+  blockRate: number | null;
 }
 
 export interface ChartPoint {
@@ -140,21 +163,17 @@ export class LiveStore {
     const live = this.bySource.get(source);
     if (!live) return null;
     const since = this.now() - windowMs;
-    let succeeded = 0;
-    let failed = 0;
-    let items = 0;
-    for (const b of live.buckets) {
-      if (b.start + BUCKET_MS <= since) continue;
-      succeeded += b.succeeded;
-      failed += b.failed;
-      items += b.items;
-    }
-    const events = succeeded + failed;
+    const sum = emptyBucket(since);
+    for (const b of live.buckets) if (b.start + BUCKET_MS > since) addInto(sum, b);
+    const events = sum.succeeded + sum.failed;
     return {
       events,
-      successRate: events === 0 ? null : succeeded / events,
-      itemsPerMinute: items / (windowMs / 60_000),
-      errors: failed,
+      successRate: events === 0 ? null : sum.succeeded / events,
+      itemsPerMinute: sum.items / (windowMs / 60_000),
+      errors: sum.failed,
+      navigations: sum.navigations,
+      blockRate: sum.navigations === 0 ? null : sum.blocked / sum.navigations,
+      statusClasses: statusCounts(sum),
     };
   }
 
@@ -178,6 +197,22 @@ export class LiveStore {
       ...(i === current && b.succeeded + b.failed === 0
         ? { items: null, retries: null }
         : { items: b.items, retries: b.retries }),
+    }));
+  }
+
+  /** Navigations per status class and the block rate, one point a minute over the last `minutes`. */
+  health(source: string, minutes: number): HealthPoint[] {
+    const now = this.now();
+    const first = Math.floor(now / 60_000) * 60_000 - (minutes - 1) * 60_000;
+    const acc = Array.from({ length: minutes }, (_, i) => emptyBucket(first + i * 60_000));
+    for (const b of this.bySource.get(source)?.buckets ?? []) {
+      const slot = acc[Math.floor((b.start - first) / 60_000)];
+      if (slot) addInto(slot, b);
+    }
+    return acc.map((b) => ({
+      t: b.start,
+      ...statusCounts(b),
+      blockRate: b.navigations === 0 ? null : b.blocked / b.navigations,
     }));
   }
 
@@ -208,9 +243,11 @@ export class LiveStore {
   private apply(live: SourceLive, event: LiveEvent, now: number): void {
     live.received += 1;
     live.lastSeen = now;
+    // A run's start is not a run (SPEC 1): it has no duration or outcome yet.
+    if (event.type === "scheduler" && event.state === "started") return;
     if (event.type === "navigation") live.lastNavigationMs = event.durationMs;
     else if (event.type === "scrape") live.lastScrapeMs = event.durationMs;
-    else live.lastSchedulerMs = event.durationMs;
+    else live.lastSchedulerMs = event.durationMs ?? null;
     if (!event.success) {
       live.errors.unshift(event);
       if (live.errors.length > RECENT_ERRORS) live.errors.length = RECENT_ERRORS;
@@ -226,13 +263,16 @@ export class LiveStore {
       bucket.navigations += 1;
       bucket.navigationMs += event.durationMs;
       bucket.retries += event.retryCount;
+      if (event.blocked) bucket.blocked += 1;
+      const statusClass = statusClassOf(event.statusCode);
+      if (statusClass) bucket[`status${statusClass}`] += 1;
     } else if (event.type === "scrape") {
       bucket.scrapes += 1;
       bucket.scrapeMs += event.durationMs;
       bucket.items += event.itemsExtracted;
     } else {
       bucket.runs += 1;
-      bucket.runMs += event.durationMs;
+      bucket.runMs += event.durationMs ?? 0;
       bucket.items += event.itemsProcessed;
     }
     if (event.success) bucket.succeeded += 1;
@@ -255,7 +295,16 @@ function emptyBucket(start: number): Bucket {
     retries: 0,
     succeeded: 0,
     failed: 0,
+    blocked: 0,
+    status2xx: 0,
+    status3xx: 0,
+    status4xx: 0,
+    status5xx: 0,
   };
+}
+
+function statusCounts(b: Bucket): StatusCounts {
+  return { "2xx": b.status2xx, "3xx": b.status3xx, "4xx": b.status4xx, "5xx": b.status5xx };
 }
 
 function addInto(into: Bucket, b: Bucket): void {
@@ -269,6 +318,11 @@ function addInto(into: Bucket, b: Bucket): void {
   into.retries += b.retries;
   into.succeeded += b.succeeded;
   into.failed += b.failed;
+  into.blocked += b.blocked;
+  into.status2xx += b.status2xx;
+  into.status3xx += b.status3xx;
+  into.status4xx += b.status4xx;
+  into.status5xx += b.status5xx;
 }
 
 /** Buckets stay sorted by start; events nearly always land in the newest one. */

@@ -1,7 +1,7 @@
 // What the live layer hands to the UI: an accepted metric with its delivery position.
 import type { Metric } from "@scrapewatch/protocol";
 
-/** A metric plus its event cursor `<ms>-<seq>-<index>`. */
+/** A metric plus its event cursor `<ms>-<seq>-<index>` (REST pages carry the same). */
 export type LiveEvent = Metric & { cursor: string };
 
 export type TransportKind = "sse" | "websocket";

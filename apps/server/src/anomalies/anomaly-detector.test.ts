@@ -1,17 +1,7 @@
+import { seededRandom } from "@scrapewatch/db/testing";
 import type { Metric } from "@scrapewatch/protocol";
 import { describe, expect, it } from "vitest";
 import { AnomalyDetector } from "./anomaly-detector.ts";
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   const u = Math.max(random(), Number.EPSILON);
@@ -78,7 +68,7 @@ describe("AnomalyDetector", () => {
       [3, 10],
       [4, 100],
     ] as const) {
-      const random = seeded(seed);
+      const random = seededRandom(seed);
       const clock = { now: 0 };
       const d = detector(clock);
       const found = [];
@@ -91,7 +81,7 @@ describe("AnomalyDetector", () => {
   });
 
   it("flags a spike of navigation duration with its baseline, score and direction", () => {
-    const random = seeded(5);
+    const random = seededRandom(5);
     const clock = { now: 0 };
     const d = detector(clock);
     for (let i = 0; i < 50; i++) d.observe({ source: "s", metrics: steadyBatch(random, 4) });
@@ -112,7 +102,7 @@ describe("AnomalyDetector", () => {
   });
 
   it("flags a drop in items extracted and in success rate", () => {
-    const random = seeded(6);
+    const random = seededRandom(6);
     const clock = { now: 0 };
     const d = detector(clock);
     for (let i = 0; i < 100; i++) d.observe({ source: "s", metrics: steadyBatch(random, 10) });
@@ -124,6 +114,20 @@ describe("AnomalyDetector", () => {
     expect(failures[0]?.baseline).toBeGreaterThan(0.8);
   });
 
+  it("flags a rise in the block rate (and the failures it causes), never a fall", () => {
+    const random = seededRandom(7);
+    const d = detector({ now: 0 });
+    for (let i = 0; i < 100; i++) d.observe({ source: "s", metrics: steadyBatch(random, 10) });
+    const blocked = Array.from({ length: 40 }, () => ({ ...nav(800, false), blocked: true }));
+    const found = d.observe({ source: "s", metrics: blocked });
+    expect(found.map((a) => [a.metric, a.direction])).toEqual([
+      ["successRate", "drop"],
+      ["blockRate", "spike"],
+    ]);
+    expect(found[1]?.value).toBeGreaterThan(0.9);
+    expect(found[1]?.baseline).toBeLessThan(0.1);
+  });
+
   it("needs the minimum number of samples before judging", () => {
     const clock = { now: 0 };
     const d = detector(clock);
@@ -132,7 +136,7 @@ describe("AnomalyDetector", () => {
   });
 
   it("keeps one incident to one anomaly per cooldown, per source and metric", () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const clock = { now: 0 };
     const d = detector(clock);
     for (let i = 0; i < 50; i++) {
@@ -150,5 +154,24 @@ describe("AnomalyDetector", () => {
     clock.now += 60_000;
     // Still far off after the cooldown: a lasting incident reports again, once.
     expect(d.observe({ source: "s", metrics: [nav(50_000)] })).toHaveLength(1);
+  });
+});
+
+describe("AnomalyDetector under a flood of new sources", () => {
+  it("keeps a real source's baselines when thousands of new sources arrive", () => {
+    const random = seededRandom(9);
+    const clock = { now: 0 };
+    const d = new AnomalyDetector({
+      threshold: 3,
+      minSamples: 20,
+      maxSources: 100,
+      now: () => clock.now,
+      newId: () => "a",
+    });
+    for (let i = 0; i < 50; i++) d.observe({ source: "real", metrics: steadyBatch(random, 4) });
+    for (let i = 0; i < 5_000; i++) d.observe({ source: `flood-${i}`, metrics: [nav(800)] });
+    expect(d.size).toBeLessThanOrEqual(100);
+    const found = d.observe({ source: "real", metrics: [nav(8_000), nav(9_000), nav(7_500)] });
+    expect(found.map((a) => a.metric)).toEqual(["navigationDuration"]);
   });
 });

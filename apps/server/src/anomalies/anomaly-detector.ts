@@ -5,7 +5,9 @@
 // Items count successful scrapes only (failures show in the success rate). Success rate: the
 // share of successes in each run of SUCCESS_GROUP events, compared on Anscombe's arcsine scale,
 // where a share's spread is about 1/(2·√n) at any rate (raw shares near 100 % are lopsided); only
-// drops are reported, as more success than usual is never an incident.
+// drops are reported, as more success than usual is never an incident. Block rate (SPEC 15): the
+// share of blocked navigations in each run of SUCCESS_GROUP navigations, on the same scale; only
+// rises are reported.
 import type { Anomaly, AnomalyMetric, Batch, Metric } from "@scrapewatch/protocol";
 import { median, RollingBaseline } from "./rolling-baseline.ts";
 
@@ -16,22 +18,29 @@ export interface DetectorOptions {
   minSamples?: number;
   /** Samples kept per baseline. */
   window?: number;
+  /** Sources with baselines at most (default 10,000, as MAX_SOURCES). */
+  maxSources?: number;
   /** After an anomaly, the same (source, metric) stays quiet this long. */
   cooldownMs?: number;
   now?: () => number;
-  newId: () => string;
+  /** The anomaly's id; `at` is the detection time given to observe(). */
+  newId: (source: string, metric: AnomalyMetric, at: number) => string;
 }
 
 export const SUCCESS_GROUP = 20;
 export const PERSIST = 3;
 const MAX_SOURCES = 10_000;
+/** Sources looked at (least recently seen first) for one that is still learning. */
+const EVICTION_SCAN = 1_000;
 
 const FLOORS: Record<AnomalyMetric, { relative: number; absolute: number }> = {
   navigationDuration: { relative: 0.05, absolute: 1 },
   scrapeDuration: { relative: 0.05, absolute: 1 },
   itemsExtracted: { relative: 0.05, absolute: 1 },
   successRate: { relative: 0, absolute: 1 / (2 * Math.sqrt(SUCCESS_GROUP)) },
+  blockRate: { relative: 0, absolute: 1 / (2 * Math.sqrt(SUCCESS_GROUP)) },
 };
+const isShare = (metric: AnomalyMetric) => metric === "successRate" || metric === "blockRate";
 
 const toArcsine = (ok: number, total: number) => Math.asin(Math.sqrt((ok + 3 / 8) / (total + 3 / 4)));
 const fromArcsine = (angle: number) =>
@@ -46,6 +55,7 @@ interface Series {
 interface SourceState {
   series: Map<AnomalyMetric, Series>;
   group: { ok: number; total: number };
+  blocks: { blocked: number; total: number };
 }
 
 export class AnomalyDetector {
@@ -53,31 +63,49 @@ export class AnomalyDetector {
   private readonly minSamples: number;
   private readonly window: number;
   private readonly cooldownMs: number;
+  private readonly maxSources: number;
   private readonly now: () => number;
 
   constructor(private readonly options: DetectorOptions) {
     this.minSamples = options.minSamples ?? 20;
     this.window = options.window ?? 200;
     this.cooldownMs = options.cooldownMs ?? 60_000;
+    this.maxSources = options.maxSources ?? MAX_SOURCES;
     this.now = options.now ?? Date.now;
   }
 
-  /** Judges a batch against its source's baselines, then learns from it. */
-  observe(batch: Pick<Batch, "source" | "metrics">): Anomaly[] {
+  /**
+   * Judges a batch against its source's baselines, then learns from it. `at`: the detection
+   * time (default now); instances that pass the batch's cursor time agree on every result.
+   */
+  observe(batch: Pick<Batch, "source" | "metrics">, at: number = this.now()): Anomaly[] {
     const state = this.stateOf(batch.source);
+    if (!state) return [];
     const found: Anomaly[] = [];
     for (const [metric, values] of splitSeries(batch.metrics)) {
-      if (values.length > 0) this.judge(batch.source, state, metric, values, found);
+      if (values.length > 0) this.judge(batch.source, state, metric, values, found, at);
     }
     const shares: number[] = [];
     for (const metric of batch.metrics) {
+      // A started run carries no outcome (it is normalized to success): only finished ones count.
+      if (metric.type === "scheduler" && metric.state === "started") continue;
       state.group.total += 1;
       if (metric.success) state.group.ok += 1;
       if (state.group.total < SUCCESS_GROUP) continue;
       shares.push(toArcsine(state.group.ok, state.group.total));
       state.group = { ok: 0, total: 0 };
     }
-    if (shares.length > 0) this.judge(batch.source, state, "successRate", shares, found);
+    if (shares.length > 0) this.judge(batch.source, state, "successRate", shares, found, at);
+    const blockShares: number[] = [];
+    for (const metric of batch.metrics) {
+      if (metric.type !== "navigation") continue;
+      state.blocks.total += 1;
+      if (metric.blocked) state.blocks.blocked += 1;
+      if (state.blocks.total < SUCCESS_GROUP) continue;
+      blockShares.push(toArcsine(state.blocks.blocked, state.blocks.total));
+      state.blocks = { blocked: 0, total: 0 };
+    }
+    if (blockShares.length > 0) this.judge(batch.source, state, "blockRate", blockShares, found, at);
     return found;
   }
 
@@ -87,6 +115,7 @@ export class AnomalyDetector {
     metric: AnomalyMetric,
     values: number[],
     found: Anomaly[],
+    now: number,
   ): void {
     const series = this.seriesOf(state, metric);
     const { baseline, recent } = series;
@@ -108,19 +137,19 @@ export class AnomalyDetector {
       deviation: baseline.deviation(candidate.value),
     }));
     for (const value of values) baseline.add(value);
-    const now = this.now();
     if (series.quietUntil > now) return;
     for (const { value, threshold, deviation } of deviations) {
       if (!deviation || Math.abs(deviation.score) <= threshold) continue;
       if (metric === "successRate" && deviation.score > 0) continue;
+      if (metric === "blockRate" && deviation.score < 0) continue;
       series.quietUntil = now + this.cooldownMs;
-      const isShare = metric === "successRate";
+      const share = isShare(metric);
       found.push({
-        id: this.options.newId(),
+        id: this.options.newId(source, metric, now),
         source,
         metric,
-        value: round(isShare ? fromArcsine(value) : value),
-        baseline: round(isShare ? fromArcsine(deviation.center) : deviation.center),
+        value: round(share ? fromArcsine(value) : value),
+        baseline: round(share ? fromArcsine(deviation.center) : deviation.center),
         deviationScore: round(Math.abs(deviation.score)),
         direction: deviation.score > 0 ? "spike" : "drop",
         detectedAt: new Date(now).toISOString(),
@@ -129,24 +158,50 @@ export class AnomalyDetector {
     }
   }
 
-  private stateOf(source: string): SourceState {
+  /** Lets go of a source's baselines (it left memory: idle past SOURCE_IDLE_MS). */
+  forget(source: string): void {
+    this.sources.delete(source);
+  }
+
+  get size(): number {
+    return this.sources.size;
+  }
+
+  /**
+   * The source's state, most recently seen last in the map. Beyond the cap only a baseline
+   * still learning (fewer than minSamples) may be dropped for a newcomer, so a flood of new
+   * sources never costs a real source its baselines: with none to drop, the newcomer waits.
+   */
+  private stateOf(source: string): SourceState | null {
     let state = this.sources.get(source);
-    if (!state) {
-      // Bounded memory: forget the least recently created source beyond the cap.
-      if (this.sources.size >= MAX_SOURCES) {
-        const oldest = this.sources.keys().next().value;
-        if (oldest !== undefined) this.sources.delete(oldest);
-      }
-      state = { series: new Map(), group: { ok: 0, total: 0 } };
+    if (state) {
+      this.sources.delete(source);
       this.sources.set(source, state);
+      return state;
     }
+    if (this.sources.size >= this.maxSources && !this.dropOneLearning()) return null;
+    state = { series: new Map(), group: { ok: 0, total: 0 }, blocks: { blocked: 0, total: 0 } };
+    this.sources.set(source, state);
     return state;
+  }
+
+  private dropOneLearning(): boolean {
+    let scanned = 0;
+    for (const [source, state] of this.sources) {
+      if (scanned++ >= EVICTION_SCAN) break;
+      const learned = [...state.series.values()].some((series) => series.baseline.count >= this.minSamples);
+      if (!learned) {
+        this.sources.delete(source);
+        return true;
+      }
+    }
+    return false;
   }
 
   private seriesOf(state: SourceState, metric: AnomalyMetric): Series {
     let series = state.series.get(metric);
     if (!series) {
-      const size = metric === "successRate" ? Math.max(this.minSamples, this.window / 2) : this.window;
+      const size = isShare(metric) ? Math.max(this.minSamples, this.window / 2) : this.window;
       series = { baseline: new RollingBaseline(size, FLOORS[metric]), recent: [], quietUntil: 0 };
       state.series.set(metric, series);
     }

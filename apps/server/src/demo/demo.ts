@@ -1,7 +1,15 @@
 // Demo mode: synthetic scrapers and a scheduler that report through the SDK's MetricsRecorder to
 // this server's own URL, so a newcomer sees live charts at once. Now and then a scraper goes
-// through an "incident" (slow pages or empty results) for the anomaly detector to find.
-import { MetricsRecorder, type NavigationRecord, type ScrapeRecord } from "@scrapewatch/client";
+// through an "incident" (slow pages, empty results, or one of its proxies banned: 403 captcha
+// pages) for the anomaly detector and the health figures to show; now and then a 429 comes back.
+import {
+  MetricsRecorder,
+  type NavigationHealth,
+  type NavigationRecord,
+  type ScrapeRecord,
+} from "@scrapewatch/client";
+import { DEMO_TRAFFIC_HEADER, DEMO_TRAFFIC_MARK } from "../observability/request-log.ts";
+import { runDemoJob } from "./demo-job.ts";
 import { chance, count, lognormal, pick, type Random } from "./distributions.ts";
 import {
   NAVIGATION_ERRORS,
@@ -40,10 +48,16 @@ const INCIDENT_VISITS = 8;
 /** Chance that a retry fails again after a failed attempt. */
 const RETRY_FAILURE = 0.35;
 
-type Incident = { kind: "slow" | "empty"; visitsLeft: number };
+type Incident = { kind: "slow" | "empty" | "banned"; visitsLeft: number };
+
+/** Each scraper rotates through three proxies; a ban hits the first, the others keep working. */
+const PROXIES = ["10.20.0.11:3128", "10.20.0.12:3128", "10.20.0.13:3128"];
+const BANNED_PROXY = PROXIES[0] ?? "";
+/** Chance that a site answers an attempt with 429 (rate limited) on an ordinary visit. */
+const RATE_LIMITED = 0.02;
 
 export interface Visit {
-  navigation: NavigationRecord;
+  navigation: NavigationRecord & NavigationHealth;
   scrape: ScrapeRecord | null;
 }
 
@@ -54,6 +68,33 @@ export function simulateVisit(profile: ScraperProfile, random: Random, incident:
   let durationMs = 0;
   let attempt = 0;
   let loaded = false;
+  const proxy = pick(random, PROXIES);
+  if (incident?.kind === "banned" && proxy === BANNED_PROXY) {
+    const navigation = {
+      url,
+      durationMs: Math.round(lognormal(random, profile.navigationMedianMs / 2, profile.navigationSigma)),
+      success: false,
+      error: "403 Forbidden: captcha page",
+      statusCode: 403,
+      blocked: true,
+      blockReason: "captcha",
+      proxy,
+    };
+    return { navigation, scrape: null };
+  }
+  if (chance(random, RATE_LIMITED)) {
+    const navigation = {
+      url,
+      durationMs: Math.round(lognormal(random, profile.navigationMedianMs / 3, profile.navigationSigma)),
+      success: false,
+      error: "429 Too Many Requests",
+      statusCode: 429,
+      blocked: true,
+      blockReason: "rate_limited",
+      proxy,
+    };
+    return { navigation, scrape: null };
+  }
   for (; attempt < profile.maxAttempts; attempt++) {
     durationMs += lognormal(random, profile.navigationMedianMs * slow, profile.navigationSigma);
     // Failures cluster (a site that failed once is likely still struggling): a retry fails more often.
@@ -62,12 +103,15 @@ export function simulateVisit(profile: ScraperProfile, random: Random, incident:
       break;
     }
   }
-  const navigation: NavigationRecord = {
+  const navigation = {
     url,
     durationMs: Math.round(durationMs),
     retryCount: loaded ? attempt : profile.maxAttempts - 1,
     success: loaded,
     error: loaded ? null : pick(random, NAVIGATION_ERRORS),
+    // A load answered 200; a failed one timed out or got a server error (no status then).
+    statusCode: loaded ? 200 : null,
+    proxy,
   };
   if (!loaded) return { navigation, scrape: null };
   const scrapeMs = Math.round(lognormal(random, profile.scrapeMedianMs * slow, profile.scrapeSigma));
@@ -100,6 +144,8 @@ export function startDemo(options: DemoOptions): Demo {
   const recorder = new MetricsRecorder({
     baseUrl: options.baseUrl,
     token: options.token,
+    // Marked as the demo's own, so the access log keeps them at debug.
+    headers: { [DEMO_TRAFFIC_HEADER]: DEMO_TRAFFIC_MARK },
     // The server process handles its own signals and stops the demo itself.
     flushOnExit: false,
     closeTimeoutMs: 1000,
@@ -129,7 +175,9 @@ export function startDemo(options: DemoOptions): Demo {
     let incident: Incident | null = null;
     every(profile.intervalMs, () => {
       if (!incident && chance(random, INCIDENT_CHANCE)) {
-        incident = { kind: chance(random, 0.5) ? "slow" : "empty", visitsLeft: INCIDENT_VISITS };
+        const kind = pick(random, ["slow", "empty", "banned"] as const);
+        // A banned proxy stays banned for a while: long enough to show on the block-rate line.
+        incident = { kind, visitsLeft: kind === "banned" ? INCIDENT_VISITS * 5 : INCIDENT_VISITS };
         logger?.info("demo incident starts", { source: profile.source, kind: incident.kind });
       }
       const visit = simulateVisit(profile, random, incident);
@@ -141,6 +189,19 @@ export function startDemo(options: DemoOptions): Demo {
   every(SCHEDULER.intervalMs, () =>
     recorder.recordSchedulerRun(SCHEDULER.source, simulateSchedulerRun(SCHEDULER, random)),
   );
+
+  runDemoJob({
+    recorder,
+    pace,
+    later: (delayMs, fn) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!stopped) fn();
+      }, delayMs);
+      timer.unref();
+      timers.add(timer);
+    },
+  });
 
   logger?.info("demo scrapers running", { sources: [...SCRAPERS.map((s) => s.source), SCHEDULER.source] });
   return {

@@ -1,19 +1,8 @@
 // Random draws for the demo's synthetic scrapers: lognormal durations (long right tail, as real
-// page loads have), normal counts, coin flips. Seedable, so tests can be deterministic.
+// page loads have), normal counts, coin flips. Any generator of [0, 1) draws: Math.random when
+// live, seededRandom of @scrapewatch/db/testing in tests, so they are deterministic.
 
 export type Random = () => number;
-
-/** mulberry32: a small, fast seeded generator; plenty for synthetic data. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Standard normal by Box-Muller. */
 export function normal(random: Random): number {

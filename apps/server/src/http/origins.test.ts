@@ -108,3 +108,30 @@ describe("Origin check on streams", () => {
     }
   });
 });
+
+describe("Origin check on changes", () => {
+  it("refuses a bodiless admin POST and an ingest POST from a foreign origin with 403", async () => {
+    const running = await server({ ALLOWED_ORIGINS: ALLOWED });
+    const aggregate = await fetch(`${running.url}/api/v1/admin/aggregate`, {
+      method: "POST",
+      headers: { Origin: FOREIGN },
+    });
+    expect(aggregate.status).toBe(403);
+    expect(await aggregate.json()).toMatchObject({ error: { code: "forbidden" } });
+    const ingest = await running.ingest(
+      { metrics: [{ type: "scheduler", source: "origin-check", durationMs: 1, success: true }] },
+      { Origin: FOREIGN },
+    );
+    expect(ingest.status).toBe(403);
+  });
+
+  it("lets allowed origins, the same origin and Origin-less clients change things", async () => {
+    const running = await server({ ALLOWED_ORIGINS: ALLOWED });
+    const event = { type: "scheduler", source: "origin-ok", durationMs: 1, success: true };
+    const headerSets: Record<string, string>[] = [{ Origin: ALLOWED }, { Origin: running.url }, {}];
+    for (const headers of headerSets) {
+      const response = await running.ingest({ metrics: [event] }, headers);
+      expect(response.status).toBe(202);
+    }
+  });
+});

@@ -17,16 +17,32 @@ export const SourcesParam = z
   .transform((text) => [...new Set(text.split(",").map((s) => s.trim()))])
   .meta({ description: "Source names, comma separated.", example: "robinhood,cnbc" });
 
+/**
+ * True when a leading YYYY-MM-DD names a day of the calendar: Date.parse rolls 2026-02-30 over to
+ * March 2nd, which would quietly answer for the wrong day.
+ */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!match) return true;
+  const [, year, month, day] = match.map(Number);
+  if (year === undefined || month === undefined || day === undefined) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** A time as ISO 8601 (or anything Date.parse reads unambiguously, e.g. 2026-01-31). */
 export const TimeParam = z
   .string()
-  .refine((text) => !Number.isNaN(Date.parse(text)), { message: "must be an ISO 8601 time" })
+  .refine((text) => !Number.isNaN(Date.parse(text)) && isCalendarDate(text), {
+    message: "must be an ISO 8601 time",
+  })
   .transform((text) => new Date(text))
   .meta({ format: "date-time", example: "2026-01-31T00:00:00Z" });
 
 export const DateParam = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD")
+  .refine(isCalendarDate, { message: "must be a calendar date" })
   .meta({ format: "date", example: "2026-01-31" });
 
 /** A batch cursor `<ms>-<seq>` or an event cursor `<ms>-<seq>-<index>`. */

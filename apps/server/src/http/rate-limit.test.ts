@@ -84,7 +84,8 @@ describe("ingest rate limit on a real server", () => {
     const source = uniqueSource("rate-addr");
     expect((await running.ingest([navigationEvent(source), navigationEvent(source)])).status).toBe(202);
     expect((await running.ingest(Array.from({ length: 4 }, () => navigationEvent(source)))).status).toBe(429);
-    expect(running.services.ingestLimiter.size).toBe(1);
+    const limiter = running.services.ingestLimiter;
+    expect(limiter instanceof IngestRateLimiter ? limiter.size : -1).toBe(1);
   });
 
   it("does not charge a replayed Idempotency-Key answer", async () => {

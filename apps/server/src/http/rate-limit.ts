@@ -1,6 +1,20 @@
 // Per-key ingest rate limits: a token bucket per ingest token (or per client address when ingest
-// is open), counted in events, not requests. Off when the rate is 0.
+// is open), counted in events, not requests. Off when the rate is 0. The buckets live here, or
+// in Redis (redis-rate-limit.ts) so that every instance draws on the same ones.
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app-types.ts";
 import { ApiError } from "./api-error.ts";
+import { presentedToken } from "./auth.ts";
+
+/** What the ingest route uses: this class, or the Redis-backed one. */
+export interface RateLimiter {
+  readonly enabled: boolean;
+  refused: number;
+  /** Refuses (429) a key already in debt, before its request body is read. */
+  check(key: string): Promise<void> | void;
+  /** Takes `events` from the key's bucket or refuses (429) with the seconds until they fit. */
+  take(key: string, events: number): Promise<void> | void;
+}
 
 /** Buckets kept at most; idle (full) buckets are dropped first, since they equal a new one. */
 const MAX_KEYS = 100_000;
@@ -18,7 +32,7 @@ export interface RateLimitOptions {
   now?: () => number;
 }
 
-export class IngestRateLimiter {
+export class IngestRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly rate: number;
   readonly burst: number;
@@ -40,6 +54,12 @@ export class IngestRateLimiter {
     return this.buckets.size;
   }
 
+  check(key: string): void {
+    if (!this.enabled) return;
+    const bucket = this.refill(key, this.now());
+    if (bucket.tokens <= 0) this.refuse(1 - bucket.tokens);
+  }
+
   /**
    * Takes `events` from the key's bucket or throws 429 with the seconds until they fit. A request
    * larger than what is left passes when the bucket is full, driving it negative: the key then
@@ -50,17 +70,14 @@ export class IngestRateLimiter {
     const now = this.now();
     const bucket = this.refill(key, now);
     const needed = Math.min(events, this.burst);
-    if (bucket.tokens < needed) {
-      this.refused += 1;
-      const seconds = Math.max(1, Math.ceil((needed - bucket.tokens) / this.rate));
-      throw new ApiError(
-        "rate_limited",
-        `ingest rate limit: ${this.rate} events/s (burst ${this.burst}) for this client; retry in ${seconds} s`,
-        { limit: this.rate, burst: this.burst },
-        seconds,
-      );
-    }
+    if (bucket.tokens < needed) this.refuse(needed - bucket.tokens);
     bucket.tokens -= events;
+  }
+
+  /** Throws the 429 for a key short of `missing` events. */
+  refuse(missing: number): never {
+    this.refused += 1;
+    throw rateLimited(this.rate, this.burst, Math.max(1, Math.ceil(missing / this.rate)));
   }
 
   private refill(key: string, now: number): Bucket {
@@ -91,7 +108,38 @@ export class IngestRateLimiter {
   }
 }
 
-/** The rate-limit key of a request: its ingest token, else the address it came from. */
-export function rateLimitKey(token: string | null, address: string | undefined): string {
-  return token ? `token:${token}` : `addr:${address ?? "unknown"}`;
+export function rateLimited(rate: number, burst: number, seconds: number): ApiError {
+  return new ApiError(
+    "rate_limited",
+    `ingest rate limit: ${rate} events/s (burst ${burst}) for this client; retry in ${seconds} s`,
+    { limit: rate, burst },
+    seconds,
+  );
 }
+
+/**
+ * The rate-limit key of a request: its ingest token when ingest needs one (it was checked
+ * before this), else the address it came from. An unchecked ?token= is never a key: a client
+ * could send a new one with every request and never be limited.
+ */
+export function rateLimitKey(token: string | null, address: string, ingestOpen: boolean): string {
+  return !ingestOpen && token ? `token:${token}` : `addr:${address}`;
+}
+
+/** The rate-limit key of an ingest request (after its token was checked). */
+export function ingestRateKey(c: Context<AppEnv>): string {
+  const { tokens, addresses } = c.get("services");
+  const token = presentedToken(c.req.header("authorization"), c.req.query("token"));
+  return rateLimitKey(token, addresses.of(c), tokens.ingest.open);
+}
+
+/**
+ * 429 before a body (up to 1 MiB) is read, for a client already over its rate or while the
+ * ingest queue is full: parsing bodies only to refuse them is what grew memory under a flood.
+ */
+export const refuseExhaustedIngest: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { ingestLimiter, pipeline } = c.get("services");
+  pipeline.assertRoom(0);
+  await ingestLimiter.check(ingestRateKey(c));
+  await next();
+};

@@ -2,7 +2,6 @@
 // dashboard and the API docs page). Set before the handler runs, so that the SSE route, which
 // writes its own head, carries them too.
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app-types.ts";
 
 export const BASE_HEADERS: Readonly<Record<string, string>> = {
   "X-Content-Type-Options": "nosniff",
@@ -32,7 +31,7 @@ export const DASHBOARD_CSP = [
 /** Non-HTML answers (JSON, streams, CSV) never run anything. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const securityHeaders: MiddlewareHandler = async (c, next) => {
   for (const [name, value] of Object.entries(BASE_HEADERS)) c.header(name, value);
   await next();
   const html = (c.res.headers.get("content-type") ?? "").startsWith("text/html");

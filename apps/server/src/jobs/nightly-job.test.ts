@@ -43,6 +43,31 @@ describe.each(DIALECTS)("nightly job on %s", (dialect) => {
 
   const now = new Date("2025-06-20T02:00:00.000Z");
 
+  it("visits only the days that have rows, however far back a stray row is", async () => {
+    const source = uniqueSource();
+    await store.insert([
+      event(source, "1990-01-01T00:00:00.000Z"),
+      event(source, "2025-06-11T10:00:00.000Z"),
+    ]);
+    // Counted at the database's own entry point: the old walk made two queries per calendar day.
+    const database = testDb.database;
+    const all = database.all.bind(database);
+    let queries = 0;
+    database.all = ((query) => {
+      queries += 1;
+      return all(query);
+    }) as typeof database.all;
+    const report = await runNightlyJob({ database, logger, retentionDays: 7, now });
+    database.all = all;
+    expect(report.summarized.map((day) => day.date).sort()).toEqual([
+      "1990-01-01",
+      "2025-06-11",
+      "2025-06-19",
+    ]);
+    expect(report.deleted).toBe(2);
+    expect(queries).toBeLessThan(60);
+  });
+
   it("summarizes yesterday, summarizes old unsummarized days first, then deletes only past retention", async () => {
     const source = uniqueSource();
     await store.insert([

@@ -79,23 +79,27 @@ async function runLocked(options: NightlyOptions, now: Date, cutoffDate: string)
   if (date < cutoffDate && done.has(date)) {
     logger.warn("not re-summarizing a day past retention", { date, cutoff: cutoffDate });
   } else {
-    summarized.push(await summaries.summarizeDay(date));
+    const day = await summaries.summarizeDay(date);
+    summarized.push(day);
+    logger.info("summarized a day", { date, rows: day.rawRows });
   }
 
   const oldest = await retention.oldestTime();
   if (oldest && utcDate(oldest) < cutoffDate) {
-    const first = utcDate(oldest);
-    const already = await summaries.summarizedDates(first, addDays(cutoffDate, -1));
-    for (let day = first; day < cutoffDate; day = addDays(day, 1)) {
-      if (already.has(day) || day === date) continue;
-      const start = dayStart(day);
-      const rows = await retention.countBetween(start, dayStart(addDays(day, 1)));
-      if (rows === 0) continue;
-      logger.info("summarizing an old day before it is deleted", { date: day, rows });
-      summarized.push(await summaries.summarizeDay(day));
+    const already = await summaries.summarizedDates(utcDate(oldest), addDays(cutoffDate, -1));
+    // Only days that have rows: one lookup each jumps to the next such day, so a stray old row
+    // (years back) costs one step, not one per calendar day in between.
+    for (let next: Date | null = oldest; next && utcDate(next) < cutoffDate; ) {
+      const day = utcDate(next);
+      if (!already.has(day) && day !== date) {
+        logger.info("summarizing an old day before it is deleted", { date: day });
+        summarized.push(await summaries.summarizeDay(day));
+      }
+      next = await retention.oldestTime(dayStart(addDays(day, 1)));
     }
   }
 
+  logger.info("deleting raw events past retention", { before: cutoffDate });
   const deletedThrough = await retention.newestPositionBefore(dayStart(cutoffDate));
   const deleted = await retention.deleteBefore(dayStart(cutoffDate), {
     chunkSize: options.chunkSize,

@@ -57,9 +57,10 @@ describe("resume after retention", () => {
   it("sends reset to a cursor older than the newest deleted row, and replays newer ones", async () => {
     const source = uniqueSource("retained");
     const first = await ingestOne(server, source);
-    // Ingested now, timestamped ten days ago: the nightly job deletes it.
+    // Ingested now, timestamped six days ago (ingest refuses events already past retention,
+    // timestamp_too_old): retention is then shortened to five days, so the nightly job deletes it.
     const backfilled = await ingestOne(server, source, {
-      timestamp: new Date(Date.now() - 10 * DAY_MS).toISOString(),
+      timestamp: new Date(Date.now() - 6 * DAY_MS).toISOString(),
     });
     const last = await ingestOne(server, source);
 
@@ -68,6 +69,7 @@ describe("resume after retention", () => {
     expect((await before.batches(2)).flatMap((batch) => batch.metrics)).toHaveLength(2);
     before.close();
 
+    server.services.env.RETENTION_DAYS = 5;
     const report = await server.services.history.runNightly();
     expect(report.deleted).toBe(1);
     expect(report.deletedThrough?.startsWith(backfilled.split("-")[0]?.padStart(15, "0") ?? "?")).toBe(true);
@@ -100,7 +102,9 @@ describe("resume after retention, several instances (Redis)", () => {
   it("tells every instance, and one started later, what the job deleted", async () => {
     const source = uniqueSource("retained-ab");
     const first = await ingestOne(a, source);
-    await ingestOne(a, source, { timestamp: new Date(Date.now() - 10 * DAY_MS).toISOString() });
+    // Six days back, then retention shortened to five (see above).
+    await ingestOne(a, source, { timestamp: new Date(Date.now() - 6 * DAY_MS).toISOString() });
+    a.services.env.RETENTION_DAYS = 5;
     const bus = b.services.bus;
     if (!(bus instanceof RedisBatchBus)) throw new Error("expected the Redis bus");
     const told = new Promise((resolve) => bus.onForgotten(resolve));

@@ -3,6 +3,7 @@
 // rows per statement. A database that is away keeps everything queued (retried with backoff);
 // rows it refuses for their data are isolated by bisection and dead-lettered.
 import { type Dialect, isDataError, type MetricStore, type StoredEvent } from "@scrapewatch/db";
+import { estimateEventBytes } from "@scrapewatch/hub";
 import type { Logger } from "../logger.ts";
 import type { DeadLetterFile } from "./dead-letter.ts";
 
@@ -24,6 +25,8 @@ export interface BatchWriterOptions {
 interface QueuedChunk {
   events: StoredEvent[];
   queuedAt: number;
+  /** Estimated heap bytes of the events (MAX_PENDING_BYTES). */
+  bytes: number;
 }
 
 const BACKOFF_START_MS = 100;
@@ -32,11 +35,14 @@ const BACKOFF_MAX_MS = 5_000;
 export class BatchWriter {
   private readonly queue: QueuedChunk[] = [];
   private queued = 0;
+  private queuedBytes = 0;
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private backoffMs = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Waiting for the rows up to a position to be stored (whenStored). */
+  private storedWaiters: { position: string; resolve: () => void }[] = [];
   written = 0;
   /** Whether the last write attempt reached the database. */
   healthy = true;
@@ -49,12 +55,27 @@ export class BatchWriter {
     return this.queued;
   }
 
+  /** Rows refused by the database that the dead-letter file could not take (logged instead). */
+  get deadLetterFailures(): number {
+    return this.options.deadLetter.failures;
+  }
+
+  /** Estimated bytes of the events waiting to be stored. */
+  get pendingBytes(): number {
+    return this.queuedBytes;
+  }
+
   /**
    * Position key of the oldest event still waiting to be written, or null. The queue is in
    * delivery order, so every stored row before it is final: readers page up to it without gaps.
    */
   get oldestPendingPosition(): string | null {
     return this.queue[0]?.events[0]?.position ?? null;
+  }
+
+  /** Resolves once every row up to this position key is stored (or dead-lettered). */
+  whenStored(position: string): Promise<void> {
+    return new Promise((resolve) => this.storedWaiters.push({ position, resolve }));
   }
 
   start(): void {
@@ -64,8 +85,11 @@ export class BatchWriter {
 
   enqueue(events: StoredEvent[]): void {
     if (events.length === 0) return;
-    this.queue.push({ events, queuedAt: Date.now() });
+    let bytes = 0;
+    for (const event of events) bytes += estimateEventBytes(event.metric);
+    this.queue.push({ events, queuedAt: Date.now(), bytes });
     this.queued += events.length;
+    this.queuedBytes += bytes;
     if (this.queued >= this.options.flushBatchSize) this.kick();
   }
 
@@ -106,13 +130,8 @@ export class BatchWriter {
     const left = this.queue.flatMap((chunk) => chunk.events);
     this.queue.length = 0;
     this.queued = 0;
+    this.queuedBytes = 0;
     return left;
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
   private async flushRound(): Promise<void> {
@@ -134,6 +153,7 @@ export class BatchWriter {
     // Only now leave the queue: a failure above keeps every event for the next attempt.
     this.queue.splice(0, taken.length);
     this.queued -= rows;
+    for (const chunk of taken) this.queuedBytes -= chunk.bytes;
     this.written += rows;
     this.healthy = true;
     this.backoffMs = 0;
@@ -141,7 +161,20 @@ export class BatchWriter {
     const oldest = taken[0]?.queuedAt ?? Date.now();
     this.options.onWritten?.(rows, Date.now() - oldest);
     const newest = taken[taken.length - 1]?.events.at(-1)?.position;
-    if (newest !== undefined) this.options.onStoredThrough?.(newest);
+    if (newest !== undefined) {
+      this.options.onStoredThrough?.(newest);
+      this.resolveStored(newest);
+    }
+  }
+
+  private resolveStored(newest: string): void {
+    if (this.storedWaiters.length === 0) return;
+    const waiting = this.storedWaiters;
+    this.storedWaiters = [];
+    for (const waiter of waiting) {
+      if (waiter.position <= newest) waiter.resolve();
+      else this.storedWaiters.push(waiter);
+    }
   }
 
   /** Throws only when the database is unreachable; refused rows go to the dead-letter file. */

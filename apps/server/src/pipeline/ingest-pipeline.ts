@@ -2,12 +2,13 @@
 // → batched writer. Every event counts against MAX_PENDING from acceptance until it is stored.
 import type { StoredEvent } from "@scrapewatch/db";
 import type { BatchBus } from "@scrapewatch/hub";
-import { Batcher } from "@scrapewatch/hub";
+import { Batcher, estimateEventsBytes } from "@scrapewatch/hub";
 import { type Batch, type Metric, parseCursor, positionKey, type ValidMetric } from "@scrapewatch/protocol";
-import { ApiError } from "../http/api-error.ts";
 import type { Logger } from "../logger.ts";
+import type { ActiveSources } from "../sources/active-sources.ts";
 import type { BatchWriter } from "./batch-writer.ts";
 import { EventIdGenerator } from "./event-ids.ts";
+import { QueueFull, ShuttingDown, TimestampTooOld } from "./ingest-errors.ts";
 
 export interface IngestPipelineOptions {
   bus: BatchBus;
@@ -16,8 +17,16 @@ export interface IngestPipelineOptions {
   batchIntervalMs: number;
   maxBatchSize: number;
   maxPending: number;
+  /** Estimated bytes of accepted-but-unstored events (MAX_PENDING_BYTES). */
+  maxPendingBytes?: number;
+  /** Events older than this many days are refused (they would be deleted at once). */
+  retentionDays?: number;
+  /** MAX_SOURCES and idle sources; without it every source is admitted. */
+  sources?: ActiveSources;
   ids?: EventIdGenerator;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type PublishedListener = (batch: Batch) => void;
 
@@ -26,6 +35,8 @@ export class IngestPipeline {
   private readonly ids: EventIdGenerator;
   private readonly listeners = new Set<PublishedListener>();
   private publishing = 0;
+  /** Estimated bytes in the batcher and being published (the writer counts its own). */
+  private unpublishedBytes = 0;
   private inFlight = new Set<Promise<void>>();
   private closed = false;
   accepted = 0;
@@ -45,6 +56,11 @@ export class IngestPipeline {
     return this.batcher.waiting + this.publishing + this.options.writer.pending;
   }
 
+  /** Estimated bytes of accepted events not yet stored. */
+  get pendingBytes(): number {
+    return this.unpublishedBytes + this.options.writer.pendingBytes;
+  }
+
   get batching(): number {
     return this.batcher.waiting;
   }
@@ -55,22 +71,20 @@ export class IngestPipeline {
     return () => this.listeners.delete(listener);
   }
 
-  /** Queues validated events; returns their ids. Throws ApiError (429/503) when it cannot. */
+  /**
+   * Queues validated events; returns their ids. Throws an IngestRefused (ShuttingDown,
+   * TimestampTooOld, QueueFull, TooManySources) when it cannot, having accepted nothing.
+   */
   accept(events: readonly ValidMetric[]): string[] {
-    if (this.closed) throw new ApiError("shutting_down", "the server is shutting down", undefined, 5);
-    const room = this.options.maxPending - this.pending;
-    if (events.length > room) {
-      throw new ApiError(
-        "queue_full",
-        `the ingest queue is full (${this.pending} events waiting); retry later`,
-        { pending: this.pending, maxPending: this.options.maxPending },
-        this.retryAfterSeconds(),
-      );
-    }
+    if (this.closed) throw new ShuttingDown();
+    this.refuseExpired(events);
+    this.assertRoom(events.length);
+    this.options.sources?.admit(events.map((event) => event.source));
     const now = new Date().toISOString();
     const metrics = events.map(
       (event) => ({ ...event, id: this.ids.next(), timestamp: event.timestamp ?? now }) as Metric,
     );
+    this.unpublishedBytes += estimateEventsBytes(metrics);
     this.batcher.add(metrics);
     this.accepted += metrics.length;
     for (const metric of metrics) {
@@ -86,7 +100,46 @@ export class IngestPipeline {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Throws QueueFull (429 `queue_full`) unless `events` more fit under MAX_PENDING and MAX_PENDING_BYTES.
+   * Also called before a request's body is read (0 events): a full queue refuses it unparsed.
+   */
+  assertRoom(events: number): void {
+    const room = this.options.maxPending - this.pending;
+    const maxBytes = this.options.maxPendingBytes ?? Number.POSITIVE_INFINITY;
+    if (events <= room && this.pendingBytes < maxBytes) return;
+    throw new QueueFull(this.pending, this.options.maxPending, this.pendingBytes, this.retryAfterSeconds());
+  }
+
+  /** Drops a source's counters when it leaves memory (ActiveSources). */
+  forgetSource(source: string): void {
+    this.acceptedBySource.delete(source);
+  }
+
+  /** TimestampTooOld (400 `timestamp_too_old`), naming each event dated before RETENTION_DAYS. */
+  private refuseExpired(events: readonly ValidMetric[]): void {
+    if (this.options.retentionDays === undefined) return;
+    const oldest = Date.now() - this.options.retentionDays * DAY_MS;
+    const issues: { index: number; path: string; message: string }[] = [];
+    events.forEach((event, index) => {
+      if (event.timestamp !== undefined && Date.parse(event.timestamp) < oldest && issues.length < 100) {
+        issues.push({
+          index,
+          path: "timestamp",
+          message: `timestamp is older than RETENTION_DAYS (${this.options.retentionDays} days): it would be deleted at once`,
+        });
+      }
+    });
+    if (issues.length > 0) {
+      throw new TimestampTooOld(
+        `${issues.length} of ${events.length} events are older than ${this.options.retentionDays} days; nothing was accepted`,
+        issues,
+      );
+    }
+  }
+
   private publish(source: string, metrics: Metric[]): void {
+    const bytes = estimateEventsBytes(metrics);
     this.publishing += metrics.length;
     const done = this.options.bus
       .publish(source, metrics)
@@ -104,6 +157,7 @@ export class IngestPipeline {
       )
       .finally(() => {
         this.publishing -= metrics.length;
+        this.unpublishedBytes -= bytes;
         this.inFlight.delete(done);
       });
     this.inFlight.add(done);

@@ -2,6 +2,13 @@
 // Redis, from every instance): one-minute buckets of counts, successes, items, and duration
 // histograms on a log scale (each bucket 5 % wide), from which p50/p95 are read to within 5 %.
 import type { Batch, EventType } from "@scrapewatch/protocol";
+import {
+  emptyMinuteHealth,
+  type HealthSummary,
+  type MinuteHealth,
+  observeHealth,
+  summarizeHealth,
+} from "./health-figures.ts";
 
 const MINUTE = 60_000;
 const WINDOW_MINUTES = 60;
@@ -17,6 +24,7 @@ interface TypeFigures {
 interface Bucket {
   minute: number;
   byType: Map<EventType, TypeFigures>;
+  health: MinuteHealth;
 }
 
 export interface TypeSummary {
@@ -33,6 +41,8 @@ export interface SourceFigures {
   navigation: TypeSummary;
   scrape: TypeSummary;
   scheduler: TypeSummary;
+  /** Block rates, status classes and block reasons of the navigations (SPEC 15). */
+  health: HealthSummary;
 }
 
 export class LiveFigures {
@@ -49,24 +59,34 @@ export class LiveFigures {
     }
     let bucket = entry.buckets[entry.buckets.length - 1];
     if (!bucket || bucket.minute !== minute) {
-      bucket = { minute, byType: new Map() };
+      bucket = { minute, byType: new Map(), health: emptyMinuteHealth() };
       entry.buckets.push(bucket);
       this.prune(entry.buckets, minute);
     }
     for (const metric of batch.metrics) {
+      // A run's start is not a run (SPEC 1); its finish is counted.
+      if (metric.type === "scheduler" && metric.state === "started") continue;
       entry.lastSeen = Math.max(entry.lastSeen, Date.parse(metric.timestamp) || 0);
+      // A started run is not a run: its finished event is counted.
+      if (metric.type === "scheduler" && metric.state === "started") continue;
       let figures = bucket.byType.get(metric.type);
       if (!figures) {
         figures = { count: 0, successes: 0, items: 0, durations: new Map() };
         bucket.byType.set(metric.type, figures);
       }
+      observeHealth(bucket.health, metric);
       figures.count += 1;
       if (metric.success) figures.successes += 1;
       if (metric.type === "scrape") figures.items += metric.itemsExtracted;
       if (metric.type === "scheduler") figures.items += metric.itemsProcessed;
-      const slot = slotOf(metric.durationMs);
+      const slot = slotOf(metric.durationMs ?? 0);
       figures.durations.set(slot, (figures.durations.get(slot) ?? 0) + 1);
     }
+  }
+
+  /** Lets go of a source (it left memory: idle past SOURCE_IDLE_MS). */
+  forget(source: string): void {
+    this.sources.delete(source);
   }
 
   /** Sources with events in the window. */
@@ -89,6 +109,7 @@ export class LiveFigures {
       navigation: summarize(buckets, "navigation"),
       scrape: summarize(buckets, "scrape"),
       scheduler: summarize(buckets, "scheduler"),
+      health: summarizeHealth(buckets, minute),
     };
   }
 

@@ -69,3 +69,57 @@ describe("slow consumers", () => {
     stuckWs.terminate();
   });
 });
+
+describe("slow consumers during a replay", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      env: {
+        BATCH_INTERVAL_MS: "0",
+        MAX_BATCH_SIZE: "1000",
+        MAX_PENDING: "1000000",
+        SLOW_CLIENT_TIMEOUT_MS: "500",
+        HEARTBEAT_INTERVAL_MS: "200",
+      },
+    });
+  });
+  afterAll(async () => server.stop());
+
+  it("drops a resuming client that stops reading its replay after SLOW_CLIENT_TIMEOUT_MS", async () => {
+    const source = uniqueSource();
+    expect((await server.ingest({ metrics: [navigationEvent(source)] })).status).toBe(202);
+    const cursor = await eventually(
+      () => server.services.streams.newestCursor,
+      (newest) => newest !== null,
+    );
+    // ~30 MB to replay: far more than the kernel's socket buffers and the 1 MiB cap hold.
+    const error = "e".repeat(3_000);
+    for (let round = 0; round < 40; round++) {
+      const events = Array.from({ length: 250 }, () => navigationEvent(source, { error }));
+      expect((await server.ingest({ metrics: events })).status).toBe(202);
+    }
+    const dropped = server.services.streams.stats.droppedSlowConsumers;
+    const socket = connect(server.port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(
+      `GET /api/v1/stream?sources=${source} HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: ${cursor}\r\n\r\n`,
+    );
+    socket.pause();
+    await eventually(
+      () => server.services.streams.stats.droppedSlowConsumers,
+      (n) => n === dropped + 1,
+    );
+    expect(server.services.streams.stats.clients.sse).toBe(0);
+    socket.destroy();
+  });
+
+  it("judges a WebSocket peer by pongs to its own pings, not by unsolicited ones", async () => {
+    const peer = new WebSocket(`${server.url.replace("http", "ws")}/api/v1/ws`, { autoPong: false });
+    await new Promise((resolve) => peer.once("open", resolve));
+    // Pongs nobody asked for, faster than the heartbeat: the old check took them as answers.
+    const timer = setInterval(() => peer.pong(), 50);
+    const code = await new Promise<number>((resolve) => peer.once("close", resolve));
+    clearInterval(timer);
+    expect(code).toBe(1006);
+  });
+});

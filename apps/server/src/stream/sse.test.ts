@@ -145,6 +145,24 @@ describe("GET /api/v1/stream", () => {
     }
   });
 
+  it("sends reset for a cursor newer than anything sent (another database) and one with a too-long sequence", async () => {
+    const source = uniqueSource();
+    const cases = [
+      ["9999999999999-0", "cursor_ahead"],
+      [`${Date.now()}-12345678901`, "malformed_cursor"],
+    ] as const;
+    for (const [cursor, reason] of cases) {
+      const stream = await SseStream.open(`${server.url}/api/v1/stream?sources=${source}`, {
+        "Last-Event-ID": cursor,
+      });
+      const [reset] = await stream.waitFor("reset");
+      expect(JSON.parse(reset?.data ?? "").reason, cursor).toBe(reason);
+      const ids = await ingest(server, [navigationEvent(source)]);
+      expect(idsOf(await stream.batches(1))).toEqual(ids);
+      stream.close();
+    }
+  });
+
   it("refuses a bad sources filter with 400", async () => {
     const response = await fetch(`${server.url}/api/v1/stream?sources=bad%20name`);
     expect(response.status).toBe(400);

@@ -7,11 +7,12 @@ import type { Socket } from "node:net";
 import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { FrameEncoder } from "@scrapewatch/hub";
-import type { Anomaly, Batch, Connected, Reset } from "@scrapewatch/protocol";
+import type { Anomaly, Batch, Connected, IncidentEvent, Reset } from "@scrapewatch/protocol";
 import type { App } from "../app-types.ts";
 import { ApiError } from "../http/api-error.ts";
-import { assertToken, presentedToken } from "../http/auth.ts";
+import { streamClientKey } from "./client-key.ts";
 import { parseSourcesQuery } from "./sources-query.ts";
+import { sseRoute } from "./stream-routes.ts";
 import { CoalescedWrites } from "./coalesced-writes.ts";
 import { ClientGone, StreamClient, type StreamClientOptions } from "./stream-client.ts";
 import type { Streams } from "./streams.ts";
@@ -49,6 +50,8 @@ export const sseEncoder: FrameEncoder<Buffer> = {
   name: "sse",
   batch: (batch: Batch) => event("metrics", batch, batch.id),
   anomaly: (anomaly: Anomaly) => event("anomaly", anomaly),
+  // No id: an incident never moves the resume cursor.
+  incident: (incident: IncidentEvent) => event("incident", incident),
 };
 
 export class SseClient extends StreamClient {
@@ -101,20 +104,18 @@ export class SseClient extends StreamClient {
   }
 }
 
-export function registerSse(app: App, streams: Streams): void {
-  app.get("/api/v1/stream", (c) => {
+export function registerSse(app: App): void {
+  app.openapi(sseRoute, (c) => {
     const services = c.get("services");
-    assertToken(
-      services.tokens.read,
-      presentedToken(c.req.header("authorization"), c.req.query("token")),
-      "read",
-    );
+    const streams = services.streams;
     const sources = parseSourcesQuery(c.req.query("sources"));
     const lastEventId = c.req.header("last-event-id") ?? c.req.query("lastEventId");
     if (streams.isClosing) throw new ApiError("shutting_down", "the server is shutting down", undefined, 5);
     if (!streams.hasRoom()) {
       throw new ApiError("too_many_clients", "too many streaming clients; retry later", undefined, 5);
     }
+    const clientKey = streamClientKey(c);
+    streams.assertRoomFor(clientKey);
     const res = (c.env as HttpBindings).outgoing;
     // Headers set by middleware (request id, CORS) wait in the context for a Hono response; this
     // one bypasses Hono, so they are carried over. (Reading c.res would create a response that
@@ -129,8 +130,10 @@ export function registerSse(app: App, streams: Streams): void {
     const client = new SseClient(res, {
       maxBufferBytes: services.env.MAX_CLIENT_BUFFER_BYTES,
       onSlow: streams.onSlow,
+      replayTimeoutMs: services.env.SLOW_CLIENT_TIMEOUT_MS,
     });
     client.sources = sources;
+    client.clientKey = clientKey;
     streams.attach(client);
     res.on("close", () => {
       client.closed = true;

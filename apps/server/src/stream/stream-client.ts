@@ -7,6 +7,7 @@ import {
   type Anomaly,
   type Batch,
   compareCursors,
+  type IncidentEvent,
   formatCursor,
   type Position,
   parseCursor,
@@ -19,6 +20,8 @@ export interface StreamClientOptions {
   maxBufferBytes: number;
   /** Called once when the connection is dropped for not reading. */
   onSlow(client: StreamClient): void;
+  /** A replay not taken within this is dropped as slow (SLOW_CLIENT_TIMEOUT_MS). */
+  replayTimeoutMs?: number;
 }
 
 export class ClientGone extends Error {}
@@ -33,9 +36,13 @@ export abstract class StreamClient implements Subscriber<Buffer> {
   lastCursor: Position | null = null;
   /** Events sent. */
   delivered = 0;
+  /** Whose streams this one counts with (MAX_STREAMS_PER_CLIENT): a token or an address. */
+  clientKey = "";
   closed = false;
   private backlog: { batch: Batch; frame: Buffer }[] | null = null;
   private backlogBytes = 0;
+  /** When the replay in progress must have been taken by (Date.now() milliseconds). */
+  private replayDeadline = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly encoder: FrameEncoder<Buffer>,
@@ -76,6 +83,11 @@ export abstract class StreamClient implements Subscriber<Buffer> {
     this.writeChecked(frame);
   }
 
+  deliverIncident(_event: IncidentEvent, frame: Buffer): void {
+    if (this.closed) return;
+    this.writeChecked(frame);
+  }
+
   /** Writes a frame that is not a batch (heartbeat, control message), with the same policy. */
   writeChecked(frame: Buffer): void {
     if (this.closed) return;
@@ -87,6 +99,7 @@ export abstract class StreamClient implements Subscriber<Buffer> {
   beginReplay(from: Position | null): void {
     this.backlog ??= [];
     this.lastCursor = from;
+    this.replayDeadline = Date.now() + (this.options.replayTimeoutMs ?? Number.POSITIVE_INFINITY);
   }
 
   /**
@@ -97,7 +110,29 @@ export abstract class StreamClient implements Subscriber<Buffer> {
     if (this.closed) throw new ClientGone();
     this.sendBatch(batch, frame);
     if (this.closed) throw new ClientGone();
-    if (this.buffered > this.options.maxBufferBytes / 2) await this.drained();
+    if (this.buffered > this.options.maxBufferBytes / 2) await this.drainedBeforeDeadline();
+  }
+
+  /**
+   * Waits for the peer to take what is buffered, but not past the replay's deadline: a client
+   * that stalls mid-replay would otherwise hold its storage page and its slot for good.
+   */
+  private async drainedBeforeDeadline(): Promise<void> {
+    const left = this.replayDeadline - Date.now();
+    if (left === Number.POSITIVE_INFINITY) return this.drained();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<"expired">((resolve) => {
+      timer = setTimeout(() => resolve("expired"), Math.max(0, left));
+    });
+    try {
+      const outcome = await Promise.race([this.drained(), expired]);
+      if (outcome === "expired") {
+        this.dropAsSlow();
+        throw new ClientGone();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Sends what arrived live during the replay, skipping what the replay already sent. */
@@ -105,6 +140,7 @@ export abstract class StreamClient implements Subscriber<Buffer> {
     const backlog = this.backlog ?? [];
     this.backlog = null;
     this.backlogBytes = 0;
+    this.replayDeadline = Number.POSITIVE_INFINITY;
     for (const { batch, frame } of backlog) {
       if (this.closed) return;
       this.sendBatch(batch, frame);

@@ -9,16 +9,23 @@ import {
   type Batch,
   type BatchCursor,
   compareCursors,
+  type IncidentEvent,
   formatCursor,
   type Position,
   parseCursor,
 } from "@scrapewatch/protocol";
 import type { Env } from "../env.ts";
+import { ApiError } from "../http/api-error.ts";
 import type { Logger } from "../logger.ts";
 import { replayFromStorage } from "./storage-replay.ts";
 import { ClientGone, type StreamClient, type Transport } from "./stream-client.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * A cursor a little ahead of the newest batch seen here may come from another instance whose
+ * batch has not reached this one yet (Redis); further ahead, it is from another database.
+ */
+const IN_FLIGHT_MS = 5_000;
 
 /** Counters read by /api/v1/stats and the Prometheus /metrics route. */
 export interface StreamStats {
@@ -58,9 +65,11 @@ export interface StreamsOptions {
   env: Pick<
     Env,
     | "MAX_CLIENTS"
+    | "MAX_STREAMS_PER_CLIENT"
     | "MAX_CLIENT_BUFFER_BYTES"
     | "REPLAY_BUFFER_SIZE"
     | "REPLAY_BUFFER_EVENTS"
+    | "REPLAY_BUFFER_BYTES"
     | "RETENTION_DAYS"
   >;
   bus: BatchBus;
@@ -80,6 +89,8 @@ export class Streams {
   readonly replayBuffer: ReplayBuffer;
   private readonly clients = new Set<StreamClient>();
   private readonly counts: Record<Transport, number> = { sse: 0, websocket: 0 };
+  /** Open streams per client key (token or address). */
+  private readonly perClient = new Map<string, number>();
   private readonly unsubscribe: () => void;
   private forgottenBefore: Position | null = null;
   private closing = false;
@@ -99,6 +110,7 @@ export class Streams {
       options.env.REPLAY_BUFFER_SIZE,
       options.startAfter,
       options.env.REPLAY_BUFFER_EVENTS,
+      options.env.REPLAY_BUFFER_BYTES,
     );
     this.unsubscribe = options.bus.onBatch((batch) => {
       this.replayBuffer.push(batch);
@@ -137,6 +149,23 @@ export class Streams {
     return !this.closing && this.clients.size < this.options.env.MAX_CLIENTS;
   }
 
+  /** Whether the client with this key may open one more stream (MAX_STREAMS_PER_CLIENT). */
+  hasRoomFor(clientKey: string): boolean {
+    return (this.perClient.get(clientKey) ?? 0) < this.options.env.MAX_STREAMS_PER_CLIENT;
+  }
+
+  /** Throws 429 `too_many_streams` unless the client with this key may open one more stream. */
+  assertRoomFor(clientKey: string): void {
+    if (this.hasRoomFor(clientKey)) return;
+    const max = this.options.env.MAX_STREAMS_PER_CLIENT;
+    throw new ApiError(
+      "too_many_streams",
+      `at most ${max} streams per client (MAX_STREAMS_PER_CLIENT)`,
+      { max },
+      5,
+    );
+  }
+
   /** The writer stored every batch up to this cursor: the buffer may let go of them. */
   markStored(cursor: BatchCursor): void {
     this.replayBuffer.markStored(cursor);
@@ -153,6 +182,11 @@ export class Streams {
     this.fanout.publishAnomaly(anomaly);
   }
 
+  /** An incident opened or resolved: to this instance's clients subscribed to its source. */
+  publishIncident(event: IncidentEvent): void {
+    this.fanout.publishIncident(event);
+  }
+
   /** Sets `onSlow` for a client's options: counts and forgets a dropped slow consumer. */
   readonly onSlow = (client: StreamClient): void => {
     this.droppedSlowConsumers += 1;
@@ -160,14 +194,22 @@ export class Streams {
     this.detach(client);
   };
 
+  logFailure(what: string, client: StreamClient, error: unknown): void {
+    this.options.logger.error(what, { clientId: client.id, transport: client.transport, err: error });
+  }
+
   attach(client: StreamClient): void {
     this.clients.add(client);
     this.counts[client.transport] += 1;
+    this.perClient.set(client.clientKey, (this.perClient.get(client.clientKey) ?? 0) + 1);
   }
 
   detach(client: StreamClient): void {
     if (!this.clients.delete(client)) return;
     this.counts[client.transport] -= 1;
+    const left = (this.perClient.get(client.clientKey) ?? 1) - 1;
+    if (left > 0) this.perClient.set(client.clientKey, left);
+    else this.perClient.delete(client.clientKey);
     this.fanout.remove(client);
   }
 
@@ -261,7 +303,13 @@ export class Streams {
   }
 
   private refusal(position: Position): string | null {
-    const oldestKeptMs = Date.now() - this.options.env.RETENTION_DAYS * DAY_MS;
+    const now = Date.now();
+    const newest = this.replayBuffer.newest;
+    const ahead = newest === null || compareCursors(position, newest) > 0;
+    if (ahead && (position.ms > now + IN_FLIGHT_MS || position.ms < now - IN_FLIGHT_MS)) {
+      return "cursor_ahead";
+    }
+    const oldestKeptMs = now - this.options.env.RETENTION_DAYS * DAY_MS;
     if (position.ms < oldestKeptMs) return "cursor_expired";
     const forgotten = this.forgottenBefore;
     if (

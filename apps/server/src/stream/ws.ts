@@ -2,16 +2,27 @@
 // built-in support over `ws`. A batch is encoded once as a complete WebSocket frame and that
 // Buffer is written to every client's socket; every client message is checked (size, JSON,
 // type, fields, rate) and answered, never trusted.
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import { upgradeWebSocket } from "@hono/node-server";
 import type { FrameEncoder } from "@scrapewatch/hub";
-import type { Anomaly, Batch, ClientMessage, ServerMessage, WsErrorCode } from "@scrapewatch/protocol";
+import type {
+  Anomaly,
+  Batch,
+  ClientMessage,
+  IncidentEvent,
+  ServerMessage,
+  WsErrorCode,
+} from "@scrapewatch/protocol";
 import { MAX_SOURCES_PER_SUBSCRIPTION } from "@scrapewatch/protocol";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { App } from "../app-types.ts";
-import { assertToken, presentedToken } from "../http/auth.ts";
+import type { MiddlewareHandler } from "hono";
+import type { App, AppEnv } from "../app-types.ts";
+import { ApiError } from "../http/api-error.ts";
+import { streamClientKey } from "./client-key.ts";
 import { parseSourcesQuery } from "./sources-query.ts";
+import { wsRoute } from "./stream-routes.ts";
 import { CoalescedWrites } from "./coalesced-writes.ts";
 import { ClientGone, StreamClient, type StreamClientOptions } from "./stream-client.ts";
 import type { Streams } from "./streams.ts";
@@ -63,11 +74,14 @@ export const wsEncoder: FrameEncoder<Buffer> = {
   name: "websocket",
   batch: (batch: Batch) => typed("metrics", batch),
   anomaly: (anomaly: Anomaly) => typed("anomaly", anomaly),
+  incident: (incident: IncidentEvent) => typed("incident", incident),
 };
 
 export class WsClient extends StreamClient {
   readonly transport = "websocket" as const;
   alive = true;
+  /** The payload of our last ping: only a pong echoing it proves the peer is reading. */
+  private pingPayload: Buffer | null = null;
   private readonly writes = new CoalescedWrites();
 
   /** `tcp` is the upgraded connection under `socket`, where frames are written. */
@@ -77,8 +91,9 @@ export class WsClient extends StreamClient {
     options: StreamClientOptions,
   ) {
     super(wsEncoder, options);
-    socket.on("pong", () => {
-      this.alive = true;
+    socket.on("pong", (data: Buffer) => {
+      // An unsolicited pong (RFC 6455 allows them) says nothing about our pings being read.
+      if (this.pingPayload?.equals(data)) this.alive = true;
     });
   }
 
@@ -127,7 +142,8 @@ export class WsClient extends StreamClient {
       return;
     }
     this.alive = false;
-    this.socket.ping();
+    this.pingPayload = randomBytes(8);
+    this.socket.ping(this.pingPayload);
   }
 }
 
@@ -177,13 +193,23 @@ class WsSession {
       this.error("too_many_sources", `at most ${MAX_SOURCES_PER_SUBSCRIPTION} sources per connection`);
       return;
     }
-    this.chain = this.chain.then(async () => {
+    this.enqueue(async () => {
       if (client.closed) return;
       client.sources = next;
       client.send({ type: "subscribed", sources: next ? [...next] : null });
       await this.streams.subscribe(client, lastEventId, (reason, cursor) =>
         client.send({ type: "reset", reason, cursor }),
       );
+    });
+  }
+
+  /** Runs a subscription change after the previous ones; a failure ends only this connection. */
+  private enqueue(step: () => Promise<void> | void): void {
+    const { client } = this;
+    // Caught here: a rejected chain would be an unhandled rejection and block later messages.
+    this.chain = this.chain.then(step).catch((error: unknown) => {
+      this.streams.logFailure("subscription change failed", client, error);
+      client.end(1011, "subscription change failed");
     });
   }
 
@@ -194,7 +220,7 @@ class WsSession {
         this.subscribe(message.sources, message.lastEventId);
         return;
       case "unsubscribe":
-        this.chain = this.chain.then(() => {
+        this.enqueue(() => {
           if (client.closed) return;
           if (message.sources === undefined) client.sources = new Set();
           else if (client.sources === null) {
@@ -227,55 +253,71 @@ class WsSession {
   }
 }
 
-export function registerWs(app: App, streams: Streams): void {
-  app.get(
-    "/api/v1/ws",
-    async (c, next) => {
-      const tokens = c.get("services").tokens.read;
-      assertToken(tokens, presentedToken(c.req.header("authorization"), c.req.query("token")), "read");
-      await next();
+export function registerWs(app: App): void {
+  const upgrade = upgradeWebSocket((c) => {
+    const { env, streams } = c.get("services");
+    const tcp = (c.env as { incoming: IncomingMessage }).incoming.socket;
+    const clientKey = streamClientKey(c);
+    const sources = parseSourcesQuery(c.req.query("sources"));
+    const lastEventId = c.req.query("lastEventId");
+    const subscribeAtOnce = c.req.query("sources") !== undefined || lastEventId !== undefined;
+    let client: WsClient | null = null;
+    let session: WsSession | null = null;
+    return {
+      onOpen(_event, ws) {
+        const socket = ws.raw as unknown as WebSocket;
+        if (!streams.hasRoom()) {
+          socket.close(1013, streams.isClosing ? "server shutting down" : "too many clients");
+          return;
+        }
+        // Checked at the upgrade (429) too; this catches upgrades that raced past that check.
+        if (!streams.hasRoomFor(clientKey)) {
+          socket.close(1008, "too many streams for this client");
+          return;
+        }
+        client = new WsClient(socket, tcp, {
+          maxBufferBytes: env.MAX_CLIENT_BUFFER_BYTES,
+          onSlow: streams.onSlow,
+          replayTimeoutMs: env.SLOW_CLIENT_TIMEOUT_MS,
+        });
+        client.sources = new Set();
+        client.clientKey = clientKey;
+        streams.attach(client);
+        session = new WsSession(client, streams);
+        client.send({
+          type: "connected",
+          clientId: client.id,
+          sources: [],
+          serverTime: new Date().toISOString(),
+          cursor: streams.newestCursor,
+        });
+        if (subscribeAtOnce) session.subscribe(sources ? [...sources] : undefined, lastEventId);
+      },
+      onMessage(event) {
+        session?.onMessage(event.data);
+      },
+      onClose() {
+        if (!client) return;
+        client.closed = true;
+        streams.detach(client);
+      },
+    };
+  });
+  // Refused before the upgrade (an HTTP 429) when this token or address holds too many streams.
+  const roomForClient: MiddlewareHandler<AppEnv> = async (c, next) => {
+    c.get("services").streams.assertRoomFor(streamClientKey(c));
+    await next();
+  };
+  app.openapi(
+    {
+      ...wsRoute,
+      // The token is checked before the upgrade: a refused client gets an HTTP answer.
+      middleware: [wsRoute.middleware, roomForClient, upgrade],
     },
-    upgradeWebSocket((c) => {
-      const env = c.get("services").env;
-      const tcp = (c.env as { incoming: IncomingMessage }).incoming.socket;
-      const sources = parseSourcesQuery(c.req.query("sources"));
-      const lastEventId = c.req.query("lastEventId");
-      const subscribeAtOnce = c.req.query("sources") !== undefined || lastEventId !== undefined;
-      let client: WsClient | null = null;
-      let session: WsSession | null = null;
-      return {
-        onOpen(_event, ws) {
-          const socket = ws.raw as unknown as WebSocket;
-          if (!streams.hasRoom()) {
-            socket.close(1013, streams.isClosing ? "server shutting down" : "too many clients");
-            return;
-          }
-          client = new WsClient(socket, tcp, {
-            maxBufferBytes: env.MAX_CLIENT_BUFFER_BYTES,
-            onSlow: streams.onSlow,
-          });
-          client.sources = new Set();
-          streams.attach(client);
-          session = new WsSession(client, streams);
-          client.send({
-            type: "connected",
-            clientId: client.id,
-            sources: [],
-            serverTime: new Date().toISOString(),
-            cursor: streams.newestCursor,
-          });
-          if (subscribeAtOnce) session.subscribe(sources ? [...sources] : undefined, lastEventId);
-        },
-        onMessage(event) {
-          session?.onMessage(event.data);
-        },
-        onClose() {
-          if (!client) return;
-          client.closed = true;
-          streams.detach(client);
-        },
-      };
-    }),
+    () => {
+      // upgradeWebSocket answered an upgrade request; anything else reaches here.
+      throw new ApiError("upgrade_required", "this route only answers a WebSocket upgrade");
+    },
   );
 }
 

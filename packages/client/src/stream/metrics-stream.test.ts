@@ -3,9 +3,9 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { StreamServer } from "../../test/stream-server.ts";
-import type { Batch } from "../types.ts";
+import type { Batch, IncidentEvent } from "../types.ts";
 import { MetricsStream } from "./metrics-stream.ts";
-import type { MetricsStreamOptions, StreamTransport } from "./stream-types.ts";
+import type { MetricsStreamOptions, StreamStatus, StreamTransport } from "./stream-types.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -37,10 +37,12 @@ function until(stream: MetricsStream, check: () => boolean, timeoutMs = 5000): P
     const probe = () => {
       if (!check()) return;
       clearTimeout(timer);
-      for (const event of ["metrics", "connect", "disconnect", "error"] as const) stream.off(event, probe);
+      for (const event of ["metrics", "connect", "disconnect", "error", "status"] as const)
+        stream.off(event, probe);
       resolve();
     };
-    for (const event of ["metrics", "connect", "disconnect", "error"] as const) stream.on(event, probe);
+    for (const event of ["metrics", "connect", "disconnect", "error", "status"] as const)
+      stream.on(event, probe);
     probe();
   });
 }
@@ -137,6 +139,68 @@ describe.each(["sse", "websocket"] as const)("MetricsStream over %s", (transport
     const sent = server.publishAnomaly(source);
     await waitFor(() => anomalies.length === 1);
     expect(anomalies[0]).toEqual(sent);
+  });
+
+  it("delivers incidents without moving the resume cursor", async () => {
+    const source = unique("incident");
+    const { server, stream, received } = await setup(transport, { sources: [source] });
+    const incidents: IncidentEvent[] = [];
+    stream.on("incident", (event) => incidents.push(event));
+    await stream.connect();
+    const batch = server.publish(source);
+    await until(stream, () => received.length === 1);
+    const opened = server.publishIncident(source, "opened");
+    const resolved = server.publishIncident(source, "resolved");
+    await waitFor(() => incidents.length === 2);
+    expect(incidents).toEqual([opened, resolved]);
+    expect(stream.lastEventId).toBe(batch.id);
+  });
+
+  it("moves between all sources and a list with setSources", async () => {
+    const a = unique("set-a");
+    const b = unique("set-b");
+    const { server, stream, received } = await setup(transport);
+    await stream.connect();
+    stream.setSources([a]);
+    await until(stream, () => stream.state === "open");
+    // Published until one arrives: over SSE the narrowed stream is a new connection.
+    await waitFor(() => {
+      server.publish(b);
+      server.publish(a);
+      return received.some((batch) => batch.source === a);
+    });
+    // From the first batch of the narrowed subscription on, nothing of the other source.
+    const narrowedAt = received.findIndex((batch) => batch.source === a);
+    server.publish(b);
+    const onlyA = server.publish(a);
+    await until(stream, () => received.at(-1)?.id === onlyA.id);
+    expect(new Set(received.slice(narrowedAt).map((batch) => batch.source))).toEqual(new Set([a]));
+
+    stream.setSources(null);
+    await waitFor(() => {
+      server.publish(b);
+      return received.at(-1)?.source === b;
+    });
+    expect(stream.subscribedSources).toBeNull();
+    const ids = received.map((batch) => batch.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("reports each failed attempt and its wait as status", async () => {
+    const source = unique("status");
+    const { server, stream } = await setup(transport, { sources: [source] });
+    const statuses: StreamStatus[] = [];
+    stream.on("status", (status) => statuses.push(status));
+    await stream.connect();
+    const port = server.port;
+    await server.stop();
+    await until(stream, () => statuses.filter((s) => s.state === "reconnecting").length >= 4);
+    const waits = statuses.filter((s) => s.state === "reconnecting" && s.retryInMs !== null);
+    expect(waits[0]).toMatchObject({ failures: 1, retryInMs: 30, transport });
+    expect(waits[1]).toMatchObject({ failures: 2, retryInMs: 45 });
+    await server.start(port);
+    await until(stream, () => stream.state === "open");
+    expect(stream.status).toEqual({ state: "open", transport, failures: 0, retryInMs: null });
   });
 
   it("reports a reset when its cursor is older than the server keeps, then continues from the server's cursor", async () => {

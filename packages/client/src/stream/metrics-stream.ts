@@ -2,19 +2,20 @@
 // 13.5 s), resuming from the last cursor so nothing is missed or seen twice, and noticing a
 // silent link (no data or heartbeat for 60 s). Once closed it holds no timer or socket.
 import { unref } from "../backoff.ts";
-import type { Anomaly, Batch, Connected, Reset } from "../types.ts";
+import type { Anomaly, Batch, Connected, IncidentEvent, Reset } from "../types.ts";
+import { compareCursors, isCursor } from "./cursor.ts";
+import { StreamEmitter } from "./emitter.ts";
+import { resubscribeMessages, subscribeMessage } from "./subscriptions.ts";
+import { connectSse } from "./sse-transport.ts";
 import type {
   MetricsStreamEvents,
   MetricsStreamOptions,
   ReconnectPolicy,
   StreamState,
+  StreamStatus,
 } from "./stream-types.ts";
-import { compareCursors, isCursor } from "./cursor.ts";
-import { connectSse } from "./sse-transport.ts";
 import type { StreamMessageName, Transport, TransportEnd, TransportFactory } from "./transport.ts";
 import { connectWebSocket } from "./ws-transport.ts";
-
-type Listeners = { [E in keyof MetricsStreamEvents]: Set<MetricsStreamEvents[E]> };
 
 const RECONNECT_DEFAULTS: ReconnectPolicy = {
   initialDelayMs: 3000,
@@ -24,14 +25,7 @@ const RECONNECT_DEFAULTS: ReconnectPolicy = {
 };
 
 export class MetricsStream {
-  private readonly listeners: Listeners = {
-    metrics: new Set(),
-    anomaly: new Set(),
-    reset: new Set(),
-    connect: new Set(),
-    disconnect: new Set(),
-    error: new Set(),
-  };
+  private readonly events = new StreamEmitter();
   private readonly policy: ReconnectPolicy;
   private readonly heartbeatTimeoutMs: number;
   private readonly factory: TransportFactory;
@@ -44,6 +38,7 @@ export class MetricsStream {
   private failures = 0;
   private connections = 0;
   private current: StreamState = "idle";
+  private retryInMs: number | null = null;
   /** connect() was called: changes of sources (re)open the connection. */
   private started = false;
   private firstConnect: { resolve: () => void; reject: (error: Error) => void } | null = null;
@@ -68,18 +63,37 @@ export class MetricsStream {
     return this.cursor;
   }
 
+  /** The state with the failure count and the next retry's wait (also emitted as `status`). */
+  get status(): StreamStatus {
+    return {
+      state: this.current,
+      transport: this.options.transport ?? "sse",
+      failures: this.failures,
+      retryInMs: this.retryInMs,
+    };
+  }
+
   get subscribedSources(): string[] | null {
     return this.sources ? [...this.sources] : null;
   }
 
   on<E extends keyof MetricsStreamEvents>(event: E, listener: MetricsStreamEvents[E]): this {
-    this.listeners[event].add(listener);
+    this.events.on(event, listener);
     return this;
   }
 
   off<E extends keyof MetricsStreamEvents>(event: E, listener: MetricsStreamEvents[E]): this {
-    this.listeners[event].delete(listener);
+    this.events.off(event, listener);
     return this;
+  }
+
+  /**
+   * Moves the resume position forward (never back): another path (a REST read) has delivered up
+   * to `cursor`, so a reconnection need not replay it.
+   */
+  resumeFrom(cursor: string): void {
+    if (!isCursor(cursor)) throw new TypeError(`${JSON.stringify(cursor)} is not a cursor`);
+    if (this.cursor === null || compareCursors(cursor, this.cursor) > 0) this.cursor = cursor;
   }
 
   /** Opens the stream; resolves once the server has said `connected`, rejects if it gives up first. */
@@ -110,14 +124,26 @@ export class MetricsStream {
   subscribe(sources: string[]): void {
     if (this.sources === null) return; // already following every source
     for (const source of sources) this.sources.add(source);
-    this.transport?.send ? this.transport.send({ type: "subscribe", sources }) : this.reopen();
+    this.transport?.send ? this.transport.send(subscribeMessage(sources, this.cursor)) : this.reopen();
+  }
+
+  /** Follows exactly these sources (null: every source), whatever was followed before. */
+  setSources(sources: readonly string[] | null): void {
+    const previous = this.sources;
+    this.sources = sources === null ? null : new Set(sources);
+    const transport = this.transport;
+    if (!transport?.send) {
+      this.reopen();
+      return;
+    }
+    for (const message of resubscribeMessages(previous, sources, this.cursor)) transport.send?.(message);
   }
 
   /** Removes sources (none given: all of them). */
   unsubscribe(sources?: string[]): void {
     if (sources === undefined || this.sources === null) {
       if (sources !== undefined) {
-        this.emit("error", new Error("cannot unsubscribe single sources from an all-sources stream"));
+        this.events.emit("error", new Error("cannot unsubscribe single sources from an all-sources stream"));
         return;
       }
       this.sources = new Set();
@@ -131,22 +157,22 @@ export class MetricsStream {
   close(): void {
     if (this.current === "closed") return;
     const wasOpen = this.current === "open";
-    this.current = "closed";
+    this.setState("closed");
     this.clearTimers();
     this.transport?.close();
     this.transport = null;
     this.firstConnect?.reject(new Error("the stream was closed before it connected"));
     this.firstConnect = null;
-    if (wasOpen) this.emit("disconnect", { reason: "closed by the client", willReconnect: false });
+    if (wasOpen) this.events.emit("disconnect", { reason: "closed by the client", willReconnect: false });
   }
 
   private open(): void {
     this.clearTimers();
     if (this.sources !== null && this.sources.size === 0) {
-      this.current = "idle"; // nothing to follow until subscribe()
+      this.setState("idle"); // nothing to follow until subscribe()
       return;
     }
-    this.current = this.connections === 0 && this.failures === 0 ? "connecting" : "reconnecting";
+    this.setState(this.connections === 0 && this.failures === 0 ? "connecting" : "reconnecting");
     const request = {
       baseUrl: this.options.baseUrl,
       sources: this.sources ? [...this.sources] : null,
@@ -166,7 +192,7 @@ export class MetricsStream {
       other: (type, data) => {
         if (type === "error" && this.transport === transport) {
           const { message } = data as { message?: string };
-          this.emit("error", new Error(`server: ${message ?? "error"}`));
+          this.events.emit("error", new Error(`server: ${message ?? "error"}`));
         }
       },
     });
@@ -192,13 +218,13 @@ export class MetricsStream {
   private onMessage(name: StreamMessageName, data: unknown): void {
     if (name === "connected") {
       const connected = data as Connected;
-      this.current = "open";
       this.failures = 0;
+      this.setState("open");
       // With no position yet, take the server's: a reconnect then resumes from here.
       if (this.cursor === null && typeof connected.cursor === "string" && isCursor(connected.cursor)) {
         this.cursor = connected.cursor;
       }
-      this.emit("connect", {
+      this.events.emit("connect", {
         ...connected,
         transport: this.options.transport ?? "sse",
         reconnects: this.connections++,
@@ -210,14 +236,16 @@ export class MetricsStream {
       if (typeof batch.id === "string" && this.cursor !== null && compareCursors(batch.id, this.cursor) <= 0)
         return;
       if (typeof batch.id === "string") this.cursor = batch.id;
-      this.emit("metrics", batch);
+      this.events.emit("metrics", batch);
     } else if (name === "anomaly") {
-      this.emit("anomaly", data as Anomaly);
+      this.events.emit("anomaly", data as Anomaly);
+    } else if (name === "incident") {
+      this.events.emit("incident", data as IncidentEvent);
     } else {
       const reset = data as Reset;
       const previousCursor = this.cursor;
       if (typeof reset.cursor === "string") this.cursor = reset.cursor;
-      this.emit("reset", { ...reset, previousCursor });
+      this.events.emit("reset", { ...reset, previousCursor });
     }
   }
 
@@ -234,9 +262,9 @@ export class MetricsStream {
           ? `stream refused: ${end.reason}`
           : `gave up after ${this.policy.maxAttempts} attempts: ${end.reason}`,
       );
-      this.current = "closed";
-      this.emit("error", error);
-      this.emit("disconnect", { reason: end.reason, willReconnect: false });
+      this.setState("closed");
+      this.events.emit("error", error);
+      this.events.emit("disconnect", { reason: end.reason, willReconnect: false });
       this.firstConnect?.reject(error);
       this.firstConnect = null;
       return;
@@ -246,12 +274,14 @@ export class MetricsStream {
       this.policy.initialDelayMs * this.policy.factor ** (this.failures - 1),
     );
     const delay = Math.max(backoff, end.retryAfterMs ?? 0);
-    this.current = "reconnecting";
+    this.retryInMs = delay;
+    this.setState("reconnecting");
     if (wasOpen || this.failures === 1)
-      this.emit("disconnect", { reason: end.reason, willReconnect: true, retryInMs: delay });
+      this.events.emit("disconnect", { reason: end.reason, willReconnect: true, retryInMs: delay });
     // Ref'd on purpose: a script following a stream must stay alive while the server restarts.
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
+      this.retryInMs = null;
       this.open();
     }, delay);
   }
@@ -280,16 +310,9 @@ export class MetricsStream {
     this.pingTimer = null;
   }
 
-  private emit<E extends keyof MetricsStreamEvents>(
-    event: E,
-    ...args: Parameters<MetricsStreamEvents[E]>
-  ): void {
-    for (const listener of this.listeners[event]) {
-      try {
-        (listener as (...a: Parameters<MetricsStreamEvents[E]>) => void)(...args);
-      } catch (error) {
-        if (event !== "error") this.emit("error", error instanceof Error ? error : new Error(String(error)));
-      }
-    }
+  private setState(state: StreamState): void {
+    if (state !== "reconnecting") this.retryInMs = null;
+    this.current = state;
+    this.events.emit("status", this.status);
   }
 }

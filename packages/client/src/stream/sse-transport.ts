@@ -11,7 +11,7 @@ import {
   type TransportHandlers,
 } from "./transport.ts";
 
-const NAMES: readonly StreamMessageName[] = ["connected", "metrics", "anomaly", "reset"];
+const NAMES: readonly StreamMessageName[] = ["connected", "metrics", "anomaly", "incident", "reset"];
 
 export function streamUrl(request: ConnectRequest, inQuery: boolean): string {
   const url = new URL("/api/v1/stream", request.baseUrl);

@@ -1,5 +1,5 @@
 // The public shapes of MetricsStream: its options, states and the events it emits.
-import type { Anomaly, Batch, Connected, Reset } from "../types.ts";
+import type { Anomaly, Batch, Connected, IncidentEvent, Reset } from "../types.ts";
 
 export type StreamTransport = "sse" | "websocket";
 export type StreamState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
@@ -8,7 +8,7 @@ export interface ReconnectPolicy {
   initialDelayMs: number;
   factor: number;
   maxDelayMs: number;
-  /** Consecutive failed attempts before giving up (the stream then closes). */
+  /** Consecutive failed attempts before giving up (the stream then closes); Infinity: never. */
   maxAttempts: number;
 }
 
@@ -24,6 +24,16 @@ export interface MetricsStreamOptions {
   reconnect?: Partial<ReconnectPolicy>;
   /** Reconnect when nothing (not even a heartbeat) arrived for this long. Default 60 s. */
   heartbeatTimeoutMs?: number;
+}
+
+/** Where the stream stands, for a status display: emitted as `status` on every change. */
+export interface StreamStatus {
+  state: StreamState;
+  transport: StreamTransport;
+  /** Consecutive failed attempts since the stream was last open (0 while open). */
+  failures: number;
+  /** When reconnecting: the wait before the next attempt. */
+  retryInMs: number | null;
 }
 
 export interface ConnectInfo extends Connected {
@@ -47,8 +57,11 @@ export interface ResetInfo extends Reset {
 export interface MetricsStreamEvents {
   metrics: (batch: Batch) => void;
   anomaly: (anomaly: Anomaly) => void;
+  /** An incident opened or resolved (SPEC 14); it never moves the resume cursor. */
+  incident: (event: IncidentEvent) => void;
   reset: (reset: ResetInfo) => void;
   connect: (info: ConnectInfo) => void;
   disconnect: (info: DisconnectInfo) => void;
   error: (error: Error) => void;
+  status: (status: StreamStatus) => void;
 }

@@ -1,7 +1,7 @@
 // What MetricsStream needs from a transport (SSE or WebSocket): open one connection, report
 // what arrives, and say once how it ended and whether trying again makes sense.
 
-export type StreamMessageName = "connected" | "metrics" | "anomaly" | "reset";
+export type StreamMessageName = "connected" | "metrics" | "anomaly" | "incident" | "reset";
 
 export interface ConnectRequest {
   baseUrl: string;

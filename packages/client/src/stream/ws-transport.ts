@@ -8,7 +8,7 @@ import {
   type ConnectRequest,
 } from "./transport.ts";
 
-const NAMES = new Set<string>(["connected", "metrics", "anomaly", "reset"]);
+const NAMES = new Set<string>(["connected", "metrics", "anomaly", "incident", "reset"]);
 /**
  * Close codes after which reconnecting cannot help: unsupported data. (1008, the server's answer
  * to a flood of messages, is retried with backoff: this client's own messages are valid.)

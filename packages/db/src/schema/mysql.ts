@@ -8,9 +8,12 @@ import {
   double,
   index,
   int,
+  mediumtext,
   mysqlTable,
   primaryKey,
+  smallint,
   text,
+  uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
 
@@ -32,6 +35,12 @@ export const scraperPagePerformance = mysqlTable(
     success: boolean("success").notNull(),
     error: text("error"),
     timestamp: time("timestamp").notNull(),
+    // Scraper health (SPEC 15); navigations only, except proxy which scrapes carry too.
+    statusCode: smallint("status_code"),
+    blocked: boolean("blocked").notNull().default(false),
+    blockReason: varchar("block_reason", { length: 50 }),
+    proxy: varchar("proxy", { length: 100 }),
+    bytes: bigint("bytes", { mode: "number" }),
   },
   (t) => [
     index("spp_position_idx").on(t.position),
@@ -51,6 +60,9 @@ export const schedulerMetrics = mysqlTable(
     success: boolean("success").notNull(),
     error: text("error"),
     timestamp: time("timestamp").notNull(),
+    /** Run lifecycle (monitors): a `started` row is not a run in figures or summaries. */
+    runId: varchar("run_id", { length: 100 }),
+    state: varchar("state", { length: 8 }).notNull().default("finished"),
   },
   (t) => [
     index("sm_position_idx").on(t.position),
@@ -83,6 +95,11 @@ export const scraperDailySummary = mysqlTable(
     avgRetries: double("avg_retries"),
     totalItems: bigint("total_items", { mode: "number" }).notNull(),
     avgItems: double("avg_items"),
+    blockedNavigations: int("blocked_navigations").notNull().default(0),
+    status2xx: int("status2xx").notNull().default(0),
+    status3xx: int("status3xx").notNull().default(0),
+    status4xx: int("status4xx").notNull().default(0),
+    status5xx: int("status5xx").notNull().default(0),
     updatedAt: time("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.source, t.date] }), index("sds_date_idx").on(t.date)],
@@ -132,3 +149,113 @@ export const aggregationRuns = mysqlTable("aggregation_runs", {
   summarizedAt: time("summarized_at").notNull(),
   rawRows: int("raw_rows").notNull(),
 });
+
+// ---- Monitors and incidents (SPEC 14; apps/server/src/monitors) ----
+
+/** Settings a monitor was given by PUT (JSON of MonitorSettings); absent: the defaults. */
+export const monitorSettings = mysqlTable("monitor_settings", {
+  source: varchar("source", { length: 100 }).primaryKey(),
+  settings: text("settings").notNull(),
+  /** When the current schedule was set: missed runs count from here. */
+  scheduleSetAt: time("schedule_set_at"),
+  updatedAt: time("updated_at").notNull(),
+});
+
+/** What each monitor has learned and is tracking (rhythm, running runs, recent outcomes), as JSON. */
+export const monitorState = mysqlTable("monitor_state", {
+  source: varchar("source", { length: 100 }).primaryKey(),
+  kind: varchar("kind", { length: 16 }).notNull(),
+  state: text("state").notNull(),
+  updatedAt: time("updated_at").notNull(),
+});
+
+/** Incidents. `open_key` is set while open: its unique index allows one open per (source, kind, key). */
+export const incidents = mysqlTable(
+  "incidents",
+  {
+    id: varchar("id", { length: 26 }).primaryKey(),
+    source: varchar("source", { length: 100 }).notNull(),
+    kind: varchar("kind", { length: 16 }).notNull(),
+    incidentKey: varchar("incident_key", { length: 100 }).notNull(),
+    state: varchar("state", { length: 8 }).notNull(),
+    openKey: varchar("open_key", { length: 230 }),
+    openedAt: time("opened_at").notNull(),
+    resolvedAt: time("resolved_at"),
+    summary: text("summary").notNull(),
+    details: text("details").notNull(),
+    silenced: boolean("silenced").notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex("incidents_open_key_idx").on(t.openKey),
+    index("incidents_source_idx").on(t.source, t.id),
+    index("incidents_state_idx").on(t.state, t.id),
+  ],
+);
+// ---- end of monitors and incidents ----
+
+// ---- Notifications (SPEC 14): channels, silences and the delivery outbox ----------------------
+// JSON lists are kept as text (JSON.stringify), read the same way on both dialects.
+
+/** Where notifications go. `secret` signs webhook requests and is never returned by the API. */
+export const notificationChannels = mysqlTable("notification_channels", {
+  name: varchar("name", { length: 50 }).primaryKey(),
+  type: varchar("type", { length: 16 }).notNull(),
+  url: varchar("url", { length: 2048 }),
+  toAddresses: text("to_addresses"),
+  secret: varchar("secret", { length: 256 }),
+  sources: mediumtext("sources"),
+  kinds: text("kinds"),
+  enabled: boolean("enabled").notNull(),
+  createdAt: time("created_at").notNull(),
+  updatedAt: time("updated_at").notNull(),
+});
+
+/** Maintenance windows: matching incidents' notifications are recorded as suppressed. */
+export const silences = mysqlTable(
+  "silences",
+  {
+    id: varchar("id", { length: 26 }).primaryKey(),
+    sources: mediumtext("sources"),
+    kinds: text("kinds"),
+    startsAt: time("starts_at").notNull(),
+    endsAt: time("ends_at").notNull(),
+    reason: text("reason").notNull(),
+    createdAt: time("created_at").notNull(),
+  },
+  (t) => [index("silences_ends_idx").on(t.endsAt)],
+);
+
+/**
+ * One row per delivery of an incident transition to a channel, kept until sent (or failed).
+ * Instances claim due rows by writing `claimed_by` and `lease_until`; `released_at` marks a
+ * suppressed `incident.opened` that needs no later delivery (released when its silence ended, or
+ * its incident resolved).
+ */
+export const notificationOutbox = mysqlTable(
+  "notification_outbox",
+  {
+    id: varchar("id", { length: 26 }).primaryKey(),
+    incidentId: varchar("incident_id", { length: 64 }).notNull(),
+    source: varchar("source", { length: 100 }).notNull(),
+    kind: varchar("kind", { length: 16 }).notNull(),
+    channel: varchar("channel", { length: 50 }).notNull(),
+    type: varchar("type", { length: 24 }).notNull(),
+    status: varchar("status", { length: 16 }).notNull(),
+    payload: mediumtext("payload").notNull(),
+    attempts: int("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: time("created_at").notNull(),
+    nextAttemptAt: time("next_attempt_at"),
+    sentAt: time("sent_at"),
+    claimedBy: varchar("claimed_by", { length: 64 }),
+    leaseUntil: time("lease_until"),
+    releasedAt: time("released_at"),
+  },
+  (t) => [
+    index("outbox_due_idx").on(t.channel, t.status, t.nextAttemptAt),
+    index("outbox_incident_idx").on(t.incidentId),
+    index("outbox_claim_idx").on(t.claimedBy),
+    index("outbox_status_type_idx").on(t.status, t.type),
+  ],
+);
+// ---- end of notifications ---------------------------------------------------------------------

@@ -9,9 +9,11 @@ import { sql } from "drizzle-orm";
 import Database from "libsql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventId, navigation, stored, uniqueSource } from "../../test/factories.ts";
-import { openDatabase, type SqliteDatabase } from "../database.ts";
+import { openDatabase } from "../database.ts";
+import { SqliteDatabase } from "../dialects/sqlite.ts";
 import { isDataError } from "../errors.ts";
 import { MetricStore, SCRAPER_COLUMN_LIST } from "../metric-store.ts";
+import type { RowValue } from "../storage-dialect.ts";
 import { SqliteConnection } from "./sqlite-connection.ts";
 import { SqliteError, SqliteWorkerStoppedError } from "./sqlite-error.ts";
 
@@ -37,8 +39,26 @@ async function turnsWhile(work: Promise<unknown>): Promise<number> {
   return turns;
 }
 
-function scraperRow(id: string, source: string): unknown[] {
-  return [id, "p", source, "navigation", "https://a.test/", 1, 0, 0, 0, 1, null, Date.now()];
+function scraperRow(id: string, source: string): RowValue[] {
+  return [
+    id,
+    "p",
+    source,
+    "navigation",
+    "https://a.test/",
+    1,
+    0,
+    0,
+    0,
+    1,
+    null,
+    Date.now(),
+    200,
+    0,
+    null,
+    null,
+    null,
+  ];
 }
 
 describe("SQLite in a worker thread", () => {
@@ -49,7 +69,8 @@ describe("SQLite in a worker thread", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "scrapewatch-worker-"));
     file = join(dir, "test.db");
-    database = (await openDatabase(`file:${file}`)) as SqliteDatabase;
+    database = new SqliteDatabase(`file:${file}`);
+    await database.migrate();
   });
   afterAll(async () => {
     await database.close();
@@ -73,7 +94,7 @@ describe("SQLite in a worker thread", () => {
     let released = false;
     let releasedWhenStored: boolean | undefined;
     const insert = database
-      .insertRows("scraper_page_performance", SCRAPER_COLUMN_LIST, [scraperRow(eventId(), source)])
+      .insertIgnore("scraper_page_performance", SCRAPER_COLUMN_LIST, [scraperRow(eventId(), source)])
       .then(() => {
         releasedWhenStored = released;
       });
@@ -96,7 +117,7 @@ describe("SQLite in a worker thread", () => {
   it("rejects with SQLite's error: a constraint is a data error, a syntax error is not", async () => {
     const id = eventId();
     const source = uniqueSource("dup");
-    await database.insertRows("scraper_page_performance", SCRAPER_COLUMN_LIST, [scraperRow(id, source)]);
+    await database.insertIgnore("scraper_page_performance", SCRAPER_COLUMN_LIST, [scraperRow(id, source)]);
     const duplicate = database.run(
       sql`INSERT INTO scraper_page_performance (id, position, source, type, url, duration_ms, success, timestamp) VALUES (${id}, 'p', ${source}, 'navigation', 'u', 1, 1, 0)`,
     );
@@ -121,7 +142,9 @@ describe("SQLite in a worker thread", () => {
     await database.run(sql`PRAGMA busy_timeout = 0`);
     try {
       const busy = await database
-        .insertRows("scraper_page_performance", SCRAPER_COLUMN_LIST, [scraperRow(eventId(), uniqueSource())])
+        .insertIgnore("scraper_page_performance", SCRAPER_COLUMN_LIST, [
+          scraperRow(eventId(), uniqueSource()),
+        ])
         .catch((error: unknown) => error);
       expect(busy).toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
       expect(isDataError(busy, "sqlite")).toBe(false);
@@ -132,7 +155,7 @@ describe("SQLite in a worker thread", () => {
     // The next write is committed: another connection sees it (libsql leaves a busy statement
     // holding the connection's transaction open; the worker starts a fresh connection).
     const source = uniqueSource("after-busy");
-    await database.insertRows("scraper_page_performance", SCRAPER_COLUMN_LIST, [
+    await database.insertIgnore("scraper_page_performance", SCRAPER_COLUMN_LIST, [
       scraperRow(eventId(), source),
     ]);
     const reader = new Database(file);

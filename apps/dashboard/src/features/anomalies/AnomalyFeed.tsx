@@ -13,6 +13,7 @@ const METRIC_NAMES: Record<Anomaly["metric"], string> = {
   scrapeDuration: "Scrape duration",
   successRate: "Success rate",
   itemsExtracted: "Items extracted",
+  blockRate: "Block rate",
 };
 
 export function AnomalyFeed() {

@@ -3,7 +3,12 @@ import { memo } from "react";
 import type { SourceOverview } from "../../api/shapes.ts";
 import { ago, count, ms, percent } from "../../hooks/format.ts";
 import { useLive } from "../../hooks/live-context.ts";
+import { StatusStrip } from "../health/StatusStrip.tsx";
+import { MonitorStatePill, useMonitors } from "../monitors/MonitorStatePill.tsx";
 import { Sparkline } from "./Sparkline.tsx";
+
+/** A block rate from which the card shows it as a problem (the default blockThreshold is 30 %). */
+const BLOCKED_WARNING = 0.1;
 
 interface Props {
   source: string;
@@ -16,6 +21,7 @@ interface Props {
 
 export const SourceCard = memo(function SourceCard({ source, server, now, onOpen }: Props) {
   const { store } = useLive();
+  const monitor = useMonitors().get(source);
   const live = store.get(source);
   const figures = store.figures(source);
   const hasLive = figures !== null && figures.events > 0;
@@ -24,6 +30,11 @@ export const SourceCard = memo(function SourceCard({ source, server, now, onOpen
   const errors = hasLive ? figures.errors : (server?.errors ?? null);
   const lastSeen = live?.lastSeen ?? server?.lastSeen ?? null;
   const health = healthOf(successRate);
+  // Blocks and status classes: the live 5 minutes once navigations streamed, else the server's hour.
+  const liveNavigations = figures !== null && figures.navigations > 0;
+  const blockRate = liveNavigations ? figures.blockRate : (server?.health.blockRate1h ?? null);
+  const statusClasses = liveNavigations ? figures.statusClasses : server?.health.statusClasses;
+  const healthWindow = liveNavigations ? "5 min" : "1 h";
   const scheduler = live
     ? live.lastSchedulerMs !== null && live.lastNavigationMs === null && live.lastScrapeMs === null
     : (server?.schedulerRuns ?? 0) > 0 && !server?.navigations && !server?.scrapes;
@@ -37,6 +48,7 @@ export const SourceCard = memo(function SourceCard({ source, server, now, onOpen
         <h3 className="mono" title={source}>
           {source}
         </h3>
+        <MonitorStatePill monitor={monitor} />
         <span className="muted small" title={typeof lastSeen === "string" ? lastSeen : undefined}>
           {ago(lastSeen, now)}
         </span>
@@ -76,6 +88,15 @@ export const SourceCard = memo(function SourceCard({ source, server, now, onOpen
           hint={hasLive ? "5 min" : "1 h"}
           tone={errors ? "bad" : undefined}
         />
+        {!scheduler && (
+          <Figure
+            label="Blocked"
+            value={percent(blockRate)}
+            hint={healthWindow}
+            tone={blockRate !== null && blockRate >= BLOCKED_WARNING ? "bad" : undefined}
+            testId="block-rate"
+          />
+        )}
         <Figure
           label="Live events"
           value={count(live?.received ?? 0)}
@@ -83,6 +104,7 @@ export const SourceCard = memo(function SourceCard({ source, server, now, onOpen
           testId="live-count"
         />
       </dl>
+      {!scheduler && statusClasses && <StatusStrip counts={statusClasses} hint={healthWindow} />}
     </article>
   );
 });

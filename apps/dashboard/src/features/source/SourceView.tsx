@@ -1,12 +1,16 @@
-// Source view: live charts of one watched source over 5, 15 or 60 minutes, and its recent errors.
+// Source view: live charts of one watched source over 5, 15 or 60 minutes, its scraper health
+// (status classes and block rate per minute, proxies, block reasons) and its recent errors.
 // Loaded lazily: recharts is not part of the first paint.
 import { useState } from "react";
 import { useLive, useLiveVersion } from "../../hooks/live-context.ts";
 import { useKnownSources } from "../../hooks/useKnownSources.ts";
 import { useLiveSnapshot } from "../../hooks/useLiveSnapshot.ts";
-import { useChartHistory } from "./useChartHistory.ts";
+import { BlockReasons } from "./BlockReasons.tsx";
+import { HealthChart } from "./HealthChart.tsx";
 import { LiveChart, type SeriesSpec } from "./LiveChart.tsx";
+import { ProxiesTable } from "./ProxiesTable.tsx";
 import { RecentErrors } from "./RecentErrors.tsx";
+import { useChartHistory } from "./useChartHistory.ts";
 
 const WINDOWS = [5, 15, 60] as const;
 /** Charts step by 5 s at the finest: redrawing them once a second is live enough. */
@@ -26,7 +30,7 @@ export default function SourceView({
   onPick(source: string): void;
 }) {
   const { store, selection } = useLive();
-  const { names } = useKnownSources();
+  const { names, overview } = useKnownSources();
   useLiveVersion(CHART_REFRESH_MS);
   const [minutes, setMinutes] = useState<(typeof WINDOWS)[number]>(5);
   const watched = names.filter((n) => selection === null || selection.includes(n));
@@ -36,7 +40,16 @@ export default function SourceView({
     CHART_REFRESH_MS,
     [current, minutes],
   );
+  const health = useLiveSnapshot(() => (current ? store.health(current, minutes) : []), CHART_REFRESH_MS, [
+    current,
+    minutes,
+  ]);
   const live = current ? store.get(current) : undefined;
+  const server = current ? overview.get(current) : undefined;
+  // A scheduled job has no navigations: no status codes, blocks or proxies to show.
+  const isJob = live
+    ? live.lastSchedulerMs !== null && live.lastNavigationMs === null && live.lastScrapeMs === null
+    : (server?.schedulerRuns ?? 0) > 0 && !server?.navigations && !server?.scrapes;
   useChartHistory(current, minutes * 60_000);
 
   return (
@@ -83,7 +96,14 @@ export default function SourceView({
             />
             <LiveChart title="Items extracted" unit="per step" data={data} series={ITEMS} staggerMs={400} />
             <LiveChart title="Retries" unit="per step" data={data} series={RETRIES} staggerMs={600} />
+            {!isJob && <HealthChart data={health} />}
           </div>
+          {!isJob && (
+            <div className="health-grid">
+              <ProxiesTable source={current} />
+              <BlockReasons health={server?.health} />
+            </div>
+          )}
           <h3 className="section-title">Recent errors</h3>
           <RecentErrors errors={live?.errors ?? []} />
         </>

@@ -2,10 +2,12 @@
 
 import { useLive } from "../../hooks/live-context.ts";
 import { useKnownSources } from "../../hooks/useKnownSources.ts";
+import { MonitorStatePill, useMonitors } from "../monitors/MonitorStatePill.tsx";
 
 export function SourcePicker() {
   const { selection, setSelection } = useLive();
   const { names } = useKnownSources();
+  const monitors = useMonitors();
   const watched = (name: string) => selection === null || selection.includes(name);
 
   const toggle = (name: string) => {
@@ -43,6 +45,7 @@ export function SourcePicker() {
               <span className="mono" title={name}>
                 {name}
               </span>
+              <MonitorStatePill monitor={monitors.get(name)} />
             </label>
           </li>
         ))}

@@ -51,4 +51,10 @@ describe("POST /api/v1/admin/aggregate", () => {
   it("answers 400 for a malformed date", async () => {
     expect((await run("?date=yesterday", "admin-secret")).status).toBe(400);
   });
+
+  it("answers 400 for a date that is not in the calendar, rather than summarizing March 2nd", async () => {
+    const response = await run("?date=2026-02-30", "admin-secret");
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("invalid_query");
+  });
 });

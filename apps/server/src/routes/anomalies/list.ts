@@ -1,10 +1,10 @@
 // GET /api/v1/anomalies: stored anomalies in detection order, paged by id.
-import { AnomalySchema } from "@scrapewatch/protocol";
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { App } from "../../app-types.ts";
+import { AnomalyPage } from "../../http/components.ts";
+import { errors, guarded, json } from "../../http/openapi.ts";
 import { limitParam, SourcesParam, TimeParam } from "../../http/query-params.ts";
-import { parseQuery, type RouteSpec } from "../../http/route-spec.ts";
-import { requireRead } from "../read-guard.ts";
 
 const AnomaliesQuery = z.object({
   source: SourcesParam.optional(),
@@ -17,34 +17,28 @@ const AnomaliesQuery = z.object({
   limit: limitParam(1000, 100),
 });
 
-const AnomalyPage = z.object({
-  items: z.array(AnomalySchema),
-  nextCursor: z.string().nullable().meta({
-    description: "The last item's id, or the `after` given when the page is empty; pass as `after`.",
-  }),
-});
-
-export const listAnomaliesSpec: RouteSpec = {
+export const listAnomaliesRoute = createRoute({
   method: "get",
   path: "/api/v1/anomalies",
+  operationId: "listAnomalies",
   summary: "Detected anomalies, oldest first",
   description:
     "Rolling per-source baselines (median and MAD of recent samples) of navigation and scrape durations, success rate and items extracted; a value beyond ANOMALY_THRESHOLD deviations is flagged, then the (source, metric) stays quiet for a minute.",
-  tag: "history",
-  auth: "read",
-  query: AnomaliesQuery,
-  responses: { 200: { description: "A page of anomalies", schema: AnomalyPage } },
-};
+  tags: ["history"],
+  ...guarded("read"),
+  request: { query: AnomaliesQuery },
+  responses: { 200: json(AnomalyPage, "A page of anomalies"), ...errors(400, 401, 403) },
+});
 
 export function registerListAnomalies(app: App): void {
-  app.get(listAnomaliesSpec.path, requireRead, async (c) => {
-    const query = parseQuery(c, AnomaliesQuery);
+  app.openapi(listAnomaliesRoute, async (c) => {
+    const query = c.req.valid("query");
     const items = await c.get("services").history.anomalies.list({
       sources: query.source,
       after: query.after,
       since: query.since,
       limit: query.limit,
     });
-    return c.json({ items, nextCursor: items[items.length - 1]?.id ?? query.after ?? null });
+    return c.json({ items, nextCursor: items[items.length - 1]?.id ?? query.after ?? null }, 200);
   });
 }

@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppEnv } from "../../app-types.ts";
+import { createOpenApiApp } from "../../http/openapi.ts";
 import { IMMUTABLE, REVALIDATE, registerDashboard } from "./static.ts";
 
 let dir: string;
@@ -12,7 +11,7 @@ const INDEX = "<!doctype html><title>Scrapewatch</title><div id=root></div>";
 const SCRIPT = `console.log(${JSON.stringify("x".repeat(4000))});`;
 
 function makeApp(root: string) {
-  const app = new Hono<AppEnv>();
+  const app = createOpenApiApp();
   app.get("/api/v1/sources", (c) => c.json({ items: [] }));
   registerDashboard(app, root);
   // Registered after the dashboard on purpose: API routes must still win.

@@ -23,7 +23,7 @@ details summary{cursor:pointer;color:#335}.tag{color:#666;font-size:12px}
 </style></head><body>
 <h1>${escapeHtml(String(info.title ?? "API"))} <small>${escapeHtml(String(info.version ?? ""))}</small></h1>
 <p>${escapeHtml(String(info.description ?? ""))}</p>
-<p>Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a></p>
+<p>Machine-readable: OpenAPI 3.1 at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (HTTP routes); AsyncAPI 3.0 at <a href="/api/v1/asyncapi.json">/api/v1/asyncapi.json</a> (WebSocket and SSE messages).</p>
 ${sections.join("\n")}
 </body></html>`;
 }

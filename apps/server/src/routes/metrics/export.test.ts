@@ -1,8 +1,9 @@
 import type { StoredEvent } from "@scrapewatch/db";
 import { positionKey } from "@scrapewatch/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uniqueSource } from "../../../test/factories.ts";
-import { startTestServer, type TestServer } from "../../../test/test-server.ts";
+import { navigationEvent, uniqueSource } from "../../../test/factories.ts";
+import { eventually, startTestServer, type TestServer } from "../../../test/test-server.ts";
+import { csvField } from "./export.ts";
 
 const ROWS = 50_000;
 
@@ -100,5 +101,42 @@ describe.each(["sqlite", "mysql"] as const)("GET /api/v1/metrics/export on %s", 
   it("answers 400 for an unknown format", async () => {
     const response = await fetch(`${server.url}/api/v1/metrics/export?format=xml`);
     expect(response.status).toBe(400);
+  });
+});
+
+describe("CSV export of untrusted text", () => {
+  it("prefixes cells a spreadsheet would run as a formula with an apostrophe", () => {
+    expect(csvField('=HYPERLINK("http://x.test")')).toBe('"\'=HYPERLINK(""http://x.test"")"');
+    expect(csvField("+1")).toBe("'+1");
+    expect(csvField("-2+3")).toBe("'-2+3");
+    expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvField("\tcmd")).toBe("'\tcmd");
+    expect(csvField("\rcmd")).toBe('"\'\rcmd"');
+    expect(csvField("https://a.test/x=1")).toBe("https://a.test/x=1");
+    expect(csvField(-5)).toBe("-5");
+    expect(csvField(null)).toBe("");
+  });
+
+  it("exports a scraper's formula-like error text inert", async () => {
+    const server = await startTestServer();
+    try {
+      const source = uniqueSource("csv");
+      const response = await server.ingest([
+        navigationEvent(source, { success: false, error: "=cmd|' /C calc'!A0" }),
+      ]);
+      expect(response.status).toBe(202);
+      await eventually(
+        () => server.services.store.count([source]),
+        (n) => n === 1,
+      );
+      const csv = await (
+        await fetch(`${server.url}/api/v1/metrics/export?format=csv&source=${source}`)
+      ).text();
+      const row = csv.trim().split("\n")[1] ?? "";
+      expect(row).toContain(",'=cmd|' /C calc'!A0");
+      expect(row).not.toMatch(/,=/);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -1,12 +1,12 @@
 // GET /api/v1/metrics/export: the filtered events as CSV or NDJSON, read page by page through the
 // cursor and produced only as fast as the client reads, so memory stays bounded by one page.
 // The export ends at the newest event stored when it began (a live source would never end).
+import { createRoute } from "@hono/zod-openapi";
 import type { MetricStore } from "@scrapewatch/db";
 import type { Metric } from "@scrapewatch/protocol";
 import { z } from "zod";
 import type { App } from "../../app-types.ts";
-import { parseQuery, type RouteSpec } from "../../http/route-spec.ts";
-import { requireRead } from "../read-guard.ts";
+import { errors, guarded } from "../../http/openapi.ts";
 import { cursorOf, eventQuery, MetricFilters } from "./query.ts";
 
 const PAGE = 1000;
@@ -15,19 +15,32 @@ const ExportQuery = MetricFilters.extend({
   format: z.enum(["csv", "ndjson"]).default("ndjson"),
 });
 
-export const exportMetricsSpec: RouteSpec = {
+export const exportMetricsRoute = createRoute({
   method: "get",
   path: "/api/v1/metrics/export",
+  operationId: "exportMetrics",
   summary: "Export events as CSV or NDJSON (streamed)",
   description:
-    "Same filters as GET /api/v1/metrics, without a limit. Rows are streamed in cursor order up to the newest event stored when the export starts. NDJSON lines are the items of GET /api/v1/metrics.",
-  tag: "history",
-  auth: "read",
-  query: ExportQuery,
+    "Same filters as GET /api/v1/metrics, without a limit. Rows are streamed in cursor order up to the newest event stored when the export starts. NDJSON lines are the items of GET /api/v1/metrics. CSV cells that a spreadsheet would read as a formula (starting with = + - @, tab or CR) are prefixed with an apostrophe.",
+  tags: ["history"],
+  ...guarded("read"),
+  request: { query: ExportQuery },
   responses: {
-    200: { description: "text/csv (with a header row) or application/x-ndjson", contentType: "text/csv" },
+    200: {
+      description:
+        "text/csv (with a header row) for format=csv, application/x-ndjson (one MetricItem per line) otherwise",
+      content: {
+        "text/csv": { schema: z.string().meta({ description: "A header row, then one row per event" }) },
+        "application/x-ndjson": {
+          schema: z.string().meta({
+            description: "One JSON object per line, each a MetricItem (components/schemas/MetricItem)",
+          }),
+        },
+      },
+    },
+    ...errors(400, 401, 403),
   },
-};
+});
 
 const CSV_COLUMNS = [
   "cursor",
@@ -43,11 +56,17 @@ const CSV_COLUMNS = [
   "itemsProcessed",
   "success",
   "error",
+  // Scraper health (SPEC 15), after the original columns so existing readers keep their places.
+  "statusCode",
+  "blocked",
+  "blockReason",
+  "proxy",
+  "bytes",
 ] as const;
 
 export function registerExportMetrics(app: App): void {
-  app.get(exportMetricsSpec.path, requireRead, async (c) => {
-    const query = parseQuery(c, ExportQuery);
+  app.openapi(exportMetricsRoute, async (c) => {
+    const query = c.req.valid("query");
     const { store, writer } = c.get("services");
     const base = eventQuery(query, PAGE, writer.oldestPendingPosition);
     const newest = await store.newestPosition();
@@ -105,8 +124,14 @@ function csvLine(metric: Metric, cursor: string): string {
   return `${CSV_COLUMNS.map((column) => csvField(record[column])).join(",")}\n`;
 }
 
-function csvField(value: unknown): string {
+/**
+ * One CSV cell. Text a spreadsheet would run as a formula (= + - @, or a leading tab or CR that
+ * some strip first) gets a leading apostrophe: URLs and error texts come from scrapers, and an
+ * export is opened by people (OWASP's CSV injection advice).
+ */
+export function csvField(value: unknown): string {
   if (value === undefined || value === null) return "";
-  const text = String(value);
+  const raw = String(value);
+  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

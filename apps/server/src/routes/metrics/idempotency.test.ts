@@ -91,9 +91,9 @@ describe("answerOnce", () => {
       code: "idempotency_in_progress",
       retryAfter: 1,
     });
-    // The same key with another body is a 400 whatever the state of the first.
+    // The same key with another body is a 422 whatever the state of the first.
     await expect(answerOnce(cache, { ...request, payload: 2 }, sink.accept)).rejects.toMatchObject({
-      status: 400,
+      status: 422,
     });
     expect(sink.calls).toBe(0);
   });

@@ -137,10 +137,10 @@ export interface IdempotentRequest {
 export async function answerOnce(
   store: IdempotencyStore,
   request: IdempotentRequest,
-  accept: () => { status: number; body: unknown },
+  accept: () => Promise<{ status: number; body: unknown }> | { status: number; body: unknown },
 ): Promise<IdempotentAnswer> {
   if (request.key === undefined) {
-    const answer = accept();
+    const answer = await accept();
     return { status: answer.status, body: JSON.stringify(answer.body), replayed: false };
   }
   if (!KEY_RE.test(request.key)) {
@@ -152,7 +152,10 @@ export async function answerOnce(
   if (claim.kind !== "claimed") {
     const seen = claim.kind === "answered" ? claim.answer.fingerprint : claim.fingerprint;
     if (seen !== fingerprint) {
-      throw new ApiError("bad_request", "this Idempotency-Key was already used for a different request body");
+      throw new ApiError(
+        "idempotency_key_reused",
+        "this Idempotency-Key was already used for a different request body",
+      );
     }
     if (claim.kind === "in_progress") {
       throw new ApiError(
@@ -167,7 +170,7 @@ export async function answerOnce(
   }
   let answer: { status: number; body: unknown };
   try {
-    answer = accept();
+    answer = await accept();
   } catch (error) {
     await claim.release();
     throw error;

@@ -42,14 +42,15 @@ describe("POST /api/v1/metrics with an Idempotency-Key", () => {
     );
   });
 
-  it("refuses a key reused for a different body, and a malformed key, with 400", async () => {
+  it("answers 422 for a key reused with another body, and 400 for a malformed key", async () => {
     const source = uniqueSource("idem-bad");
     const key = `k-${source}`;
     await server.ingest([navigationEvent(source)], { "idempotency-key": key });
     const reused = await server.ingest([navigationEvent(source, { durationMs: 1 })], {
       "idempotency-key": key,
     });
-    expect(reused.status).toBe(400);
+    expect(reused.status).toBe(422);
+    expect(((await reused.json()) as { error: { code: string } }).error.code).toBe("idempotency_key_reused");
     const malformed = await server.ingest([navigationEvent(source)], { "idempotency-key": "two words" });
     expect(malformed.status).toBe(400);
   });

@@ -1,8 +1,7 @@
-// The filters of the metric read routes (list and export) and the page they answer.
+// The filters of the metric read routes (list and export).
 import type { EventQuery } from "@scrapewatch/db";
 import {
   formatCursor,
-  MetricSchema,
   type Position,
   parseCursor,
   positionFromKey,
@@ -17,20 +16,6 @@ export const MetricFilters = z.object({
   from: TimeParam.optional().meta({ description: "Events at or after this time." }),
   to: TimeParam.optional().meta({ description: "Events before this time." }),
   after: CursorParam.optional(),
-});
-
-export const MetricItem = z.intersection(
-  MetricSchema,
-  z.object({ cursor: z.string().meta({ description: "The event cursor m-s-i; pass it as `after`." }) }),
-);
-
-export const MetricPage = z.object({
-  items: z.array(MetricItem),
-  nextCursor: z.string().nullable().meta({
-    description:
-      "Pass as `after` for the next page: the last item's cursor, or the `after` given when the page is empty (keep polling with it); null only when nothing is stored yet and no `after` was given.",
-  }),
-  hasMore: z.boolean().meta({ description: "The page is full: more may follow at once." }),
 });
 
 type Filters = z.output<typeof MetricFilters>;

@@ -1,54 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { navigationEvent, uniqueSource } from "../../../test/factories.ts";
 import { SseStream, WsConnection } from "../../../test/stream-clients.ts";
+import { type Family, parseExposition } from "../../../test/exposition.ts";
 import { eventually, startTestServer, type TestServer } from "../../../test/test-server.ts";
-
-interface Family {
-  type: string;
-  help: string;
-  samples: { name: string; labels: Record<string, string>; value: number }[];
-}
-
-/** A strict reader of the text exposition format 0.0.4: throws on any malformed line. */
-function parseExposition(text: string): Map<string, Family> {
-  const families = new Map<string, Family>();
-  const nameRe = "[a-zA-Z_:][a-zA-Z0-9_:]*";
-  const sampleRe = new RegExp(`^(${nameRe})(?:\\{(.*)\\})? (\\S+)$`);
-  const labelRe = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(?:,|$)/gy;
-  expect(text.endsWith("\n")).toBe(true);
-  for (const line of text.slice(0, -1).split("\n")) {
-    const meta = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
-    if (meta) {
-      const [, kind = "", name = "", rest = ""] = meta;
-      const family = families.get(name) ?? { type: "untyped", help: "", samples: [] };
-      if (kind === "TYPE") {
-        if (!["counter", "gauge", "histogram", "summary", "untyped"].includes(rest))
-          throw new Error(`bad type: ${line}`);
-        if (family.samples.length > 0) throw new Error(`TYPE after samples: ${line}`);
-        family.type = rest;
-      } else family.help = rest;
-      families.set(name, family);
-      continue;
-    }
-    const match = sampleRe.exec(line);
-    if (!match) throw new Error(`malformed line: ${line}`);
-    const [, name = "", labelText = "", raw = ""] = match;
-    const labels: Record<string, string> = {};
-    labelRe.lastIndex = 0;
-    while (labelRe.lastIndex < labelText.length) {
-      const label = labelRe.exec(labelText);
-      if (!label) throw new Error(`malformed labels: ${line}`);
-      labels[label[1] ?? ""] = label[2] ?? "";
-    }
-    const value = raw === "+Inf" ? Number.POSITIVE_INFINITY : Number(raw);
-    if (Number.isNaN(value) && raw !== "NaN") throw new Error(`bad value: ${line}`);
-    const base = name.replace(/_(bucket|sum|count)$/, "");
-    const family = families.get(name) ?? families.get(base);
-    if (!family) throw new Error(`sample without TYPE: ${line}`);
-    family.samples.push({ name, labels, value });
-  }
-  return families;
-}
 
 describe("GET /metrics", () => {
   let server: TestServer;

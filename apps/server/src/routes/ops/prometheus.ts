@@ -1,25 +1,29 @@
 // GET /metrics: the Prometheus text exposition (guarded by READ_TOKENS when they are set).
+// The route is declared here; what it renders belongs to observability/.
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
 import type { App } from "../../app-types.ts";
-import type { RouteSpec } from "../../http/route-spec.ts";
-import { requireRead } from "../read-guard.ts";
+import { errors, guarded, media } from "../../http/openapi.ts";
 
-export const prometheusSpec: RouteSpec = {
+export const prometheusRoute = createRoute({
   method: "get",
   path: "/metrics",
+  operationId: "getPrometheusMetrics",
   summary: "Prometheus metrics",
   description:
-    "Ingest counts by source, batch sizes and write lag (histograms), rows written, queue depths, connected stream clients, dropped slow consumers, resume hits and misses, anomalies, uptime.",
-  tag: "operations",
-  auth: "read",
+    "Process and Node.js defaults (prom-client), HTTP request durations by route and status class, refusals by reason, idempotent replays, ingest counts by source (the busiest METRICS_SOURCE_LABELS, the rest as _other), batch sizes and write lag, rows written, queue depths, stream clients, slow consumers dropped, resumes, anomalies, monitor states and open incidents, uptime.",
+  tags: ["operations"],
+  ...guarded("read"),
   responses: {
-    200: { description: "Text exposition format 0.0.4", contentType: "text/plain; version=0.0.4" },
+    200: media("text/plain", z.string(), "Text exposition format 0.0.4"),
+    ...errors(401, 403),
   },
-};
+});
 
 export function registerPrometheus(app: App): void {
-  app.get(prometheusSpec.path, requireRead, (c) => {
-    c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  app.openapi(prometheusRoute, async (c) => {
+    const { body, contentType } = await c.get("services").history.metrics.render();
     c.header("Cache-Control", "no-store");
-    return c.body(c.get("services").history.metrics.registry.render());
+    return c.text(body, 200, { "Content-Type": contentType });
   });
 }

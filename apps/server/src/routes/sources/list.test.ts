@@ -91,4 +91,26 @@ describe.each(["sqlite", "mysql"] as const)("GET /api/v1/sources on %s", (dialec
       await own.stop();
     }
   });
+
+  it("pages through sources by name with after, limit and nextCursor", async () => {
+    const prefix = uniqueSource("page");
+    const names = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
+    expect((await server.ingest(names.map((name) => navigationEvent(name)))).status).toBe(202);
+    const page = async (query: string) => {
+      const response = await fetch(`${server.url}/api/v1/sources?${query}`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as { sources: Entry[]; nextCursor: string | null };
+    };
+    await eventually(
+      () => page(`after=${prefix}`),
+      (body) => body.sources.filter((entry) => entry.source.startsWith(prefix)).length === 3,
+    );
+    const first = await page(`after=${prefix}&limit=2`);
+    expect(first.sources.map((entry) => entry.source)).toEqual(names.slice(0, 2));
+    expect(first.nextCursor).toBe(names[1]);
+    const second = await page(`after=${first.nextCursor}&limit=2`);
+    expect(second.sources[0]?.source).toBe(names[2]);
+    expect((await fetch(`${server.url}/api/v1/sources?limit=1001`)).status).toBe(400);
+    expect((await fetch(`${server.url}/api/v1/sources?limit=0`)).status).toBe(400);
+  });
 });

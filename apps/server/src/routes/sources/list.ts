@@ -1,53 +1,37 @@
-// GET /api/v1/sources: every known source, when it was last seen, and its last hour of figures.
+// GET /api/v1/sources: known sources by name, when each was last seen, and its last hour of
+// figures; paged by name (`after`, `limit`) so a fleet of thousands does not come in one answer.
+import { createRoute } from "@hono/zod-openapi";
+import { SourceName, type SourceSummary } from "@scrapewatch/protocol";
 import { z } from "zod";
 import type { App } from "../../app-types.ts";
-import { parseQuery, type RouteSpec } from "../../http/route-spec.ts";
-import { requireRead } from "../read-guard.ts";
+import { SourcesPage } from "../../http/components.ts";
+import { errors, guarded, json } from "../../http/openapi.ts";
+import { limitParam } from "../../http/query-params.ts";
 
-const TypeFigures = z.object({
-  count: z.number().int(),
-  successes: z.number().int(),
-  successRate: z.number().nullable(),
-  items: z.number().int().meta({ description: "Items extracted (scrapes) or processed (schedulers)." }),
-  p50DurationMs: z.number().nullable(),
-  p95DurationMs: z.number().nullable(),
+export const MAX_SOURCES_PAGE = 1000;
+
+const SourcesQuery = z.object({
+  after: SourceName.optional().meta({ description: "Only sources whose name sorts after this one." }),
+  limit: limitParam(MAX_SOURCES_PAGE, MAX_SOURCES_PAGE),
 });
 
-const SourceEntry = z.object({
-  source: z.string(),
-  kind: z.enum(["scraper", "scheduler"]),
-  lastSeen: z.string().nullable().meta({ format: "date-time" }),
-  lastHour: z.object({ navigation: TypeFigures, scrape: TypeFigures, scheduler: TypeFigures }),
-});
-
-const SourcesResponse = z.object({
-  sources: z.array(SourceEntry),
-  windowStart: z.string().meta({
-    format: "date-time",
-    description:
-      "Start of the figures' window: an hour ago, or the server's start when it is younger (figures are kept in memory; percentiles within 5 %).",
-  }),
-});
-
-const SourcesQuery = z.object({});
-
-export const listSourcesSpec: RouteSpec = {
+export const listSourcesRoute = createRoute({
   method: "get",
   path: "/api/v1/sources",
+  operationId: "listSources",
   summary: "Known sources with live figures of the last hour",
-  tag: "history",
-  auth: "read",
-  query: SourcesQuery,
-  responses: { 200: { description: "The sources, by name", schema: SourcesResponse } },
-};
+  tags: ["history"],
+  ...guarded("read"),
+  request: { query: SourcesQuery },
+  responses: { 200: json(SourcesPage, "The sources, by name"), ...errors(400, 401, 403) },
+});
 
 export function registerListSources(app: App): void {
-  app.get(listSourcesSpec.path, requireRead, async (c) => {
-    parseQuery(c, SourcesQuery);
+  app.openapi(listSourcesRoute, async (c) => {
+    const { after, limit } = c.req.valid("query");
     const { history, startedAt } = c.get("services");
-    const known = await history.sources.list();
-    const entries = new Map<string, z.output<typeof SourceEntry>>();
-    for (const source of known) {
+    const entries = new Map<string, SourceSummary>();
+    for (const source of await history.sources.list()) {
       entries.set(source.source, {
         source: source.source,
         kind: source.kind,
@@ -72,7 +56,12 @@ export function registerListSources(app: App): void {
       });
     }
     const windowStart = new Date(Math.max(Date.now() - 3_600_000, startedAt)).toISOString();
-    const sources = [...entries.values()].sort((a, b) => a.source.localeCompare(b.source));
-    return c.json({ sources, windowStart });
+    // Code-unit order, the same order `after` pages through.
+    const sorted = [...entries.values()]
+      .filter((entry) => after === undefined || entry.source > after)
+      .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+    const sources = sorted.slice(0, limit);
+    const nextCursor = sorted.length > limit ? (sources[sources.length - 1]?.source ?? null) : null;
+    return c.json({ sources, windowStart, nextCursor }, 200);
   });
 }

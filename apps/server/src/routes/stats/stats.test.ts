@@ -1,3 +1,4 @@
+import { publicDatabaseError } from "./stats.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { navigationEvent, uniqueSource } from "../../../test/factories.ts";
 import { SseStream, WsConnection } from "../../../test/stream-clients.ts";
@@ -54,5 +55,17 @@ describe("GET /api/v1/stats", () => {
     expect(stats.uptimeSeconds).toBeGreaterThanOrEqual(0);
     sse.close();
     ws.close();
+  });
+});
+
+describe("the database error /stats shows", () => {
+  it("is the first line of the error, without credentials, at most 200 characters", () => {
+    expect(publicDatabaseError(null)).toBeNull();
+    expect(
+      publicDatabaseError(
+        "connect ECONNREFUSED mysql://root:hunter2@db.internal:3306/app\n    at Socket.x (net.js:1)",
+      ),
+    ).toBe("connect ECONNREFUSED mysql://db.internal:3306/app");
+    expect(publicDatabaseError(`Duplicate entry ${"x".repeat(500)}`)?.length).toBe(200);
   });
 });

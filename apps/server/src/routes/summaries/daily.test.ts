@@ -107,4 +107,20 @@ describe.each(["sqlite", "mysql"] as const)("GET /api/v1/summaries on %s", (dial
     const response = await fetch(`${server.url}/api/v1/summaries/daily?from=03/02/2025`);
     expect(response.status).toBe(400);
   });
+
+  it("answers 400 for impossible dates and times on every route that reads one", async () => {
+    for (const query of [
+      "/api/v1/summaries/daily?from=2026-02-30",
+      "/api/v1/summaries/scheduler?to=2025-04-31",
+      "/api/v1/metrics?from=2026-02-30T00:00:00Z",
+      "/api/v1/metrics/export?to=2026-02-29",
+      "/api/v1/anomalies?since=2026-02-30",
+    ]) {
+      const response = await fetch(`${server.url}${query}`);
+      expect(response.status, query).toBe(400);
+      await response.body?.cancel();
+    }
+    const leapDay = await fetch(`${server.url}/api/v1/summaries/daily?from=2028-02-29`);
+    expect(leapDay.status).toBe(200);
+  });
 });

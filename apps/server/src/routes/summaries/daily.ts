@@ -1,10 +1,10 @@
 // GET /api/v1/summaries/daily (scrapers) and /api/v1/summaries/scheduler: the nightly roll-ups.
-import { SCHEDULER_SUMMARY_FIELDS, SCRAPER_SUMMARY_FIELDS, type SummaryFieldKind } from "@scrapewatch/db";
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { App } from "../../app-types.ts";
+import { SchedulerSummaryList, ScraperSummaryList } from "../../http/components.ts";
+import { errors, guarded, json } from "../../http/openapi.ts";
 import { DateParam, SourcesParam } from "../../http/query-params.ts";
-import { parseQuery, type RouteSpec } from "../../http/route-spec.ts";
-import { requireRead } from "../read-guard.ts";
 
 const SummaryQuery = z.object({
   source: SourcesParam.optional(),
@@ -12,75 +12,52 @@ const SummaryQuery = z.object({
   to: DateParam.optional().meta({ description: "Last UTC day, inclusive." }),
 });
 
-// The response schemas come from the same column tables as the SQL (packages/db summary-rows).
-const FIELD_SCHEMA: Record<SummaryFieldKind, () => z.ZodType> = {
-  text: () => z.string(),
-  date: () => z.string().meta({ format: "date" }),
-  count: () => z.number().int(),
-  value: () => z.number().nullable(),
-};
-
-function summarySchema(fields: Record<string, SummaryFieldKind>) {
-  return z.object(
-    Object.fromEntries(Object.entries(fields).map(([field, kind]) => [field, FIELD_SCHEMA[kind]()])),
-  );
-}
-
-const ScraperSummary = summarySchema(SCRAPER_SUMMARY_FIELDS);
-const SchedulerSummary = summarySchema(SCHEDULER_SUMMARY_FIELDS);
-
 const PERCENTILES =
   "Percentiles are nearest-rank: the value at rank ceil(p·n/100) of the day's sorted durations.";
 
-export const dailySummariesSpec: RouteSpec = {
+export const dailySummariesRoute = createRoute({
   method: "get",
   path: "/api/v1/summaries/daily",
+  operationId: "listScraperSummaries",
   summary: "Daily summaries of scrapers (navigations and scrapes), per source and UTC day",
   description: PERCENTILES,
-  tag: "history",
-  auth: "read",
-  query: SummaryQuery,
+  tags: ["history"],
+  ...guarded("read"),
+  request: { query: SummaryQuery },
   responses: {
-    200: {
-      description: "Summaries by date, then source",
-      schema: z.object({ items: z.array(ScraperSummary) }),
-    },
+    200: json(ScraperSummaryList, "Summaries by date, then source"),
+    ...errors(400, 401, 403),
   },
-};
+});
 
-export const schedulerSummariesSpec: RouteSpec = {
+export const schedulerSummariesRoute = createRoute({
   method: "get",
   path: "/api/v1/summaries/scheduler",
+  operationId: "listSchedulerSummaries",
   summary: "Daily summaries of scheduled jobs, per source and UTC day",
   description: PERCENTILES,
-  tag: "history",
-  auth: "read",
-  query: SummaryQuery,
+  tags: ["history"],
+  ...guarded("read"),
+  request: { query: SummaryQuery },
   responses: {
-    200: {
-      description: "Summaries by date, then source",
-      schema: z.object({ items: z.array(SchedulerSummary) }),
-    },
+    200: json(SchedulerSummaryList, "Summaries by date, then source"),
+    ...errors(400, 401, 403),
   },
-};
+});
 
 export function registerSummaries(app: App): void {
-  app.get(dailySummariesSpec.path, requireRead, async (c) => {
-    const query = parseQuery(c, SummaryQuery);
+  app.openapi(dailySummariesRoute, async (c) => {
+    const query = c.req.valid("query");
     const items = await c
       .get("services")
-      .history.summaries.scraperSummaries({ sources: query.source, ...range(query) });
-    return c.json({ items });
+      .history.summaries.scraperSummaries({ sources: query.source, from: query.from, to: query.to });
+    return c.json({ items }, 200);
   });
-  app.get(schedulerSummariesSpec.path, requireRead, async (c) => {
-    const query = parseQuery(c, SummaryQuery);
+  app.openapi(schedulerSummariesRoute, async (c) => {
+    const query = c.req.valid("query");
     const items = await c
       .get("services")
-      .history.summaries.schedulerSummaries({ sources: query.source, ...range(query) });
-    return c.json({ items });
+      .history.summaries.schedulerSummaries({ sources: query.source, from: query.from, to: query.to });
+    return c.json({ items }, 200);
   });
-}
-
-function range(query: { from?: string; to?: string }) {
-  return { from: query.from, to: query.to };
 }
