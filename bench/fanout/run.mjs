@@ -263,6 +263,10 @@ async function runTarget(name) {
         url: `https://bench.test/p?t=${t}&i=${i}`,
         durationMs: 100 + i,
         success: true,
+        // The health fields of SPEC 15, so every streamed frame is as wide as a real one.
+        statusCode: 200,
+        proxy: `10.0.${i % 4}.1:8080`,
+        bytes: 20_000 + i,
       })),
     );
     const response = await fetch(target.publishUrl, {

@@ -16,15 +16,24 @@ const ROUNDS = Number(args.rounds ?? (args.quick ? 1 : 3));
 const PER_REQUEST = 5_000;
 const CONCURRENCY = 4;
 
+// Navigations as a scraper reports them since SPEC 15: with status code, proxy and bytes, and
+// one in 13 blocked (a 403 with its reason), so the stored rows are as wide as real ones.
 function navigation(source, i) {
+  const blocked = i % 13 === 0;
+  const failed = blocked || i % 17 === 0;
   return {
     type: "navigation",
     source,
     url: `https://example.test/quote/${i % 500}`,
     durationMs: 100 + (i % 900),
     retryCount: i % 3,
-    success: i % 17 !== 0,
-    error: i % 17 === 0 ? "Timeout" : null,
+    success: !failed,
+    error: blocked ? "HTTP 403" : failed ? "Timeout" : null,
+    statusCode: blocked ? 403 : 200,
+    blocked,
+    blockReason: blocked ? "http_403" : null,
+    proxy: `10.0.${i % 4}.1:8080`,
+    bytes: 20_000 + (i % 5_000),
   };
 }
 
@@ -51,10 +60,15 @@ async function rawMysql(url, events) {
         e.success ? 1 : 0,
         e.error,
         new Date(),
+        e.statusCode,
+        e.blocked ? 1 : 0,
+        e.blockReason,
+        e.proxy,
+        e.bytes,
       ]);
     }
     await pool.query(
-      "INSERT INTO scraper_page_performance (id, position, source, type, url, duration_ms, retry_count, items_extracted, data_size, success, error, timestamp) VALUES ? ON DUPLICATE KEY UPDATE id = id",
+      "INSERT INTO scraper_page_performance (id, position, source, type, url, duration_ms, retry_count, items_extracted, data_size, success, error, timestamp, status_code, blocked, block_reason, proxy, bytes) VALUES ? ON DUPLICATE KEY UPDATE id = id",
       [rows],
     );
   }

@@ -1,14 +1,14 @@
 // `node bench/memory/run.mjs [--quick]`: the server's RSS under every flood of SPEC section 5 at
 // once, with default settings: maximum-size events (2 KiB URL, 4 KiB error) over 10,000
 // sources, stalled SSE and WebSocket clients (live and resuming), and the database away (cut
-// through a TCP proxy after start). Samples the server process's RSS every 100 ms and prints the
-// peak; the figure must stay under 512 MiB (SPEC 13).
-import { spawn } from "node:child_process";
+// through a TCP proxy after start). Runs the built server (`npm run build` first), as deployed.
+// Samples the server process's RSS every 100 ms and prints the peak; the figure must stay under
+// 512 MiB (SPEC 13).
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
-import { fileURLToPath } from "node:url";
 import mysql from "mysql2/promise";
+import { startServer } from "../lib/server-process.mjs";
 
 const quick = process.argv.includes("--quick");
 const FLOOD_SECONDS = quick ? 5 : 120;
@@ -17,7 +17,6 @@ const STALLED = quick ? 20 : 200;
 const CONCURRENCY = 4;
 const LIMIT_MIB = 512;
 const MYSQL = new URL(process.env.MYSQL_TEST_URL ?? "mysql://root@127.0.0.1:3306");
-const MAIN = fileURLToPath(new URL("../../apps/server/src/main.ts", import.meta.url));
 
 /** A TCP proxy to the database that can be cut (every connection dropped, new ones refused). */
 async function proxyTo(host, port) {
@@ -45,30 +44,6 @@ function rssMiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
-}
-
-async function startServer(databaseUrl) {
-  // From source through tsx: no build needed (its loader adds a little RSS: the figure errs high).
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", MAIN], {
-    env: { ...process.env, PORT: "0", DEMO: "0", DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  const url = await new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output = (output + chunk).slice(-20_000);
-      const match = /"msg":"listening"[^\n]*"url":"([^"]+)"/.exec(output);
-      if (match) {
-        // Keep reading (and dropping) the log so the pipe never fills.
-        child.stdout.off("data", onData);
-        child.stdout.resume();
-        resolve(match[1]);
-      }
-    };
-    child.stdout.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { child, url };
 }
 
 function maxSizeEvent(source) {
@@ -115,7 +90,7 @@ async function main() {
   await admin.query(`CREATE DATABASE ${name}`);
   const proxy = await proxyTo(MYSQL.hostname, Number(MYSQL.port || 3306));
   const databaseUrl = `mysql://${MYSQL.username || "root"}${MYSQL.password ? `:${MYSQL.password}` : ""}@127.0.0.1:${proxy.port}/${name}`;
-  const { child, url } = await startServer(databaseUrl);
+  const { child, url } = await startServer({ DATABASE_URL: databaseUrl });
   let peak = rssMiB(child.pid);
   const idle = peak;
   const sampler = setInterval(() => {
