@@ -3,42 +3,13 @@
 // caller's own check, and the proxy label.
 import { chromium, type Page, type Browser as PlaywrightBrowser } from "playwright-core";
 import puppeteer, { type Browser as PuppeteerBrowser } from "puppeteer-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, FixtureSite } from "../test/fixture-site.ts";
-import { IngestServer } from "../test/ingest-server.ts";
-import { configure } from "./defaults.ts";
-import { MetricsRecorder } from "./recorder.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../test/fixture-site.ts";
+import { useTrackingFixture } from "../test/tracking-fixture.ts";
 import { NavigationBlockedError } from "./response-health.ts";
 import { gotoWithRetriesTracked } from "./scraper-tracking.ts";
 
-let site: FixtureSite;
-let ingest: IngestServer;
-let recorder: MetricsRecorder;
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
-
-beforeAll(async () => {
-  site = await new FixtureSite().start();
-  ingest = await new IngestServer().start();
-  configure({ navigationRetry: { baseDelayMs: 100, factor: 2, jitter: 0, maxDelayMs: 1000 } });
-});
-afterAll(async () => {
-  await site.stop();
-  await ingest.stop();
-});
-afterEach(async () => {
-  await recorder?.close();
-});
-
-function freshRecorder(): MetricsRecorder {
-  recorder = new MetricsRecorder({ baseUrl: ingest.baseUrl, flushOnExit: false });
-  return recorder;
-}
-
-async function recorded(source: string) {
-  await recorder.flush();
-  return ingest.events.filter((e) => e.source === source);
-}
+const { site, ingest, freshRecorder, recorded, unique } = useTrackingFixture();
 
 const captchaCheck = async (_response: unknown, page: { $(selector: string): Promise<unknown> }) =>
   (await page.$("#captcha-box")) ? "captcha" : false;
@@ -160,7 +131,7 @@ describe("with Puppeteer", () => {
   it("records a 503 as blocked, a captcha by isBlocked, and a 200 as it is", async () => {
     const page = await browser.newPage();
     const source = unique("pp-blocks");
-    freshRecorder();
+    const recorder = freshRecorder();
     const unavailable = await gotoWithRetriesTracked(
       page,
       site.url("/status?code=503"),

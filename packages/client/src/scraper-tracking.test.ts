@@ -1,10 +1,9 @@
 import { chromium, type Browser as PlaywrightBrowser } from "playwright-core";
 import puppeteer, { type Browser as PuppeteerBrowser } from "puppeteer-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FixtureSite, QUOTES } from "../test/fixture-site.ts";
-import { IngestServer } from "../test/ingest-server.ts";
+import { useTrackingFixture } from "../test/tracking-fixture.ts";
 import { configure } from "./defaults.ts";
-import { MetricsRecorder } from "./recorder.ts";
 import {
   countItems,
   gotoWithRetriesTracked,
@@ -19,34 +18,7 @@ declare const document: {
   ): Iterable<{ getAttribute(name: string): string | null; textContent: string | null }>;
 };
 
-let site: FixtureSite;
-let ingest: IngestServer;
-let recorder: MetricsRecorder;
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
-
-beforeAll(async () => {
-  site = await new FixtureSite().start();
-  ingest = await new IngestServer().start();
-  configure({ navigationRetry: { baseDelayMs: 100, factor: 2, jitter: 0, maxDelayMs: 1000 } });
-});
-afterAll(async () => {
-  await site.stop();
-  await ingest.stop();
-});
-afterEach(async () => {
-  await recorder?.close();
-});
-
-function freshRecorder(): MetricsRecorder {
-  recorder = new MetricsRecorder({ baseUrl: ingest.baseUrl, flushOnExit: false });
-  return recorder;
-}
-
-async function recorded(source: string) {
-  await recorder.flush();
-  return ingest.events.filter((e) => e.source === source);
-}
+const { site, ingest, freshRecorder, adoptRecorder, recorded, unique } = useTrackingFixture();
 
 const scrapeQuotes = (page: { evaluate: (fn: () => unknown) => Promise<unknown> }) =>
   page.evaluate(() =>
@@ -202,7 +174,8 @@ describe("with Puppeteer", () => {
     const page = await browser.newPage();
     const source = unique("pp-ok");
     const url = site.url(`/flaky?key=${source}&fail=1`);
-    const response = await gotoWithRetriesTracked(page, url, { timeout: 5000 }, 3, source, freshRecorder());
+    const recorder = freshRecorder();
+    const response = await gotoWithRetriesTracked(page, url, { timeout: 5000 }, 3, source, recorder);
     expect(response?.ok()).toBe(true);
     const quotes = await scrapePageTracked(page, url, source, scrapeQuotes, recorder);
     expect(quotes).toEqual(QUOTES);
@@ -219,14 +192,10 @@ describe("with Puppeteer", () => {
     const page = await browser.newPage();
     const source = unique("pp-fail");
     const url = site.url(`/flaky?key=${source}&fail=99`);
-    const navFailure = await gotoWithRetriesTracked(
-      page,
-      url,
-      { timeout: 5000 },
-      2,
-      source,
-      freshRecorder(),
-    ).catch((e) => e);
+    const recorder = freshRecorder();
+    const navFailure = await gotoWithRetriesTracked(page, url, { timeout: 5000 }, 2, source, recorder).catch(
+      (e) => e,
+    );
     expect(String(navFailure?.message)).toContain("ERR_TOO_MANY_REDIRECTS");
     const thrown = new TypeError("selector changed");
     const scrapeFailure = await scrapePageTracked(
@@ -256,7 +225,7 @@ describe("with Puppeteer", () => {
 describe("trackSchedulerRun", () => {
   it("records a run's items and duration, and a failed run's error", async () => {
     const name = unique("job");
-    freshRecorder();
+    const recorder = freshRecorder();
     const result = await trackSchedulerRun(name, async () => ({ items: [1, 2, 3, 4] }), recorder);
     expect(result.items).toHaveLength(4);
     const thrown = new Error("upstream down");
@@ -280,7 +249,7 @@ describe("trackSchedulerRun", () => {
     const name = unique("job-default");
     const configured = configure({ baseUrl: ingest.baseUrl, flushOnExit: false });
     if (!configured) throw new Error("configure returned no recorder");
-    recorder = configured;
+    adoptRecorder(configured);
     await trackSchedulerRun(name, () => 7);
     const events = await recorded(name);
     expect(events).toMatchObject([

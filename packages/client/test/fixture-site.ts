@@ -4,8 +4,9 @@
 // (A dropped connection or a hang would not do: Chromium retries the first itself, and the
 // pending request of the second aborts the next navigation to the same URL.)
 import { once } from "node:events";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { LocalSite } from "./local-site.ts";
 
 export const QUOTES = [
   { symbol: "AAPL", price: 190.12 },
@@ -21,69 +22,56 @@ const QUOTES_PAGE = `<!doctype html><html><head><title>Quotes</title></head><bod
 export const CAPTCHA_PAGE =
   '<!doctype html><html><head><title>Are you a robot?</title></head><body><div id="captcha-box">Prove you are human</div></body></html>';
 
-export class FixtureSite {
-  private server: Server | null = null;
+export class FixtureSite extends LocalSite {
   /** Request times per flaky key. */
   readonly hits = new Map<string, number[]>();
-  port = 0;
 
-  url(path: string): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-
-  async start(): Promise<this> {
-    const server = createServer((req, res) => {
-      const url = new URL(req.url ?? "/", "http://fixture");
-      if (url.pathname === "/quotes") {
-        res.writeHead(200, { "content-type": "text/html" }).end(QUOTES_PAGE);
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? "/", "http://fixture");
+    if (url.pathname === "/quotes") {
+      res.writeHead(200, { "content-type": "text/html" }).end(QUOTES_PAGE);
+      return;
+    }
+    if (url.pathname === "/flaky") {
+      const key = url.searchParams.get("key") ?? "";
+      const failures = Number(url.searchParams.get("fail") ?? "0");
+      const hits = this.hits.get(key) ?? [];
+      hits.push(Date.now());
+      this.hits.set(key, hits);
+      if (hits.length <= failures) {
+        res.writeHead(302, { location: "/loop?n=1" }).end();
         return;
       }
-      if (url.pathname === "/flaky") {
-        const key = url.searchParams.get("key") ?? "";
-        const failures = Number(url.searchParams.get("fail") ?? "0");
-        const hits = this.hits.get(key) ?? [];
-        hits.push(Date.now());
-        this.hits.set(key, hits);
-        if (hits.length <= failures) {
-          res.writeHead(302, { location: "/loop?n=1" }).end();
-          return;
-        }
-        res.writeHead(200, { "content-type": "text/html" }).end(QUOTES_PAGE);
+      res.writeHead(200, { "content-type": "text/html" }).end(QUOTES_PAGE);
+      return;
+    }
+    if (url.pathname === "/status") {
+      const code = Number(url.searchParams.get("code") ?? "200");
+      res.writeHead(code, { "content-type": "text/html" }).end(`<p>status ${code}</p>`);
+      return;
+    }
+    if (url.pathname === "/limited") {
+      // 429 for the first `fail` requests per key, then the quotes.
+      const key = url.searchParams.get("key") ?? "";
+      const hits = [...(this.hits.get(key) ?? []), Date.now()];
+      this.hits.set(key, hits);
+      if (hits.length <= Number(url.searchParams.get("fail") ?? "1")) {
+        res.writeHead(429, { "content-type": "text/html", "retry-after": "1" }).end("<p>slow down</p>");
         return;
       }
-      if (url.pathname === "/status") {
-        const code = Number(url.searchParams.get("code") ?? "200");
-        res.writeHead(code, { "content-type": "text/html" }).end(`<p>status ${code}</p>`);
-        return;
-      }
-      if (url.pathname === "/limited") {
-        // 429 for the first `fail` requests per key, then the quotes.
-        const key = url.searchParams.get("key") ?? "";
-        const hits = [...(this.hits.get(key) ?? []), Date.now()];
-        this.hits.set(key, hits);
-        if (hits.length <= Number(url.searchParams.get("fail") ?? "1")) {
-          res.writeHead(429, { "content-type": "text/html", "retry-after": "1" }).end("<p>slow down</p>");
-          return;
-        }
-        res.writeHead(200, { "content-type": "text/html" }).end(QUOTES_PAGE);
-        return;
-      }
-      if (url.pathname === "/captcha") {
-        res.writeHead(200, { "content-type": "text/html" }).end(CAPTCHA_PAGE);
-        return;
-      }
-      if (url.pathname === "/loop") {
-        const n = Number(url.searchParams.get("n") ?? "0") + 1;
-        res.writeHead(302, { location: `/loop?n=${n}` }).end();
-        return;
-      }
-      res.writeHead(404, { "content-type": "text/html" }).end("<p>not found</p>");
-    });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-    return this;
+      res.writeHead(200, { "content-type": "text/html" }).end(QUOTES_PAGE);
+      return;
+    }
+    if (url.pathname === "/captcha") {
+      res.writeHead(200, { "content-type": "text/html" }).end(CAPTCHA_PAGE);
+      return;
+    }
+    if (url.pathname === "/loop") {
+      const n = Number(url.searchParams.get("n") ?? "0") + 1;
+      res.writeHead(302, { location: `/loop?n=${n}` }).end();
+      return;
+    }
+    res.writeHead(404, { "content-type": "text/html" }).end("<p>not found</p>");
   }
 
   /** A URL on a port nobody listens on: connection refused. */
@@ -94,14 +82,6 @@ export class FixtureSite {
     const { port } = probe.address() as AddressInfo;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     return `http://127.0.0.1:${port}/gone`;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
 

@@ -1,7 +1,8 @@
-// Daily roll-ups on both dialects, checked against figures computed here from the same rows.
+// Daily roll-ups on both dialects, checked against figures computed here from the same rows,
+// and the scraper-health counts: blocked navigations and navigations per status class (SPEC 15).
 import type { Metric } from "@scrapewatch/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventId, stored, uniqueSource } from "../test/factories.ts";
+import { eventId, navigation, stored, uniqueSource } from "../test/factories.ts";
 import { mean, nearestRank } from "../test/statistics.ts";
 import { DailySummaryStore } from "./daily-summary.ts";
 import { MetricStore, type StoredEvent } from "./metric-store.ts";
@@ -217,5 +218,37 @@ describe.each(DIALECTS)("daily summaries on %s", (dialect) => {
     await summaries.summarizeDay(DAY);
     const [row] = await summaries.schedulerSummaries({ sources: [job] });
     expect(row).toMatchObject({ totalRuns: 1, successfulRuns: 0, minDurationMs: 5_000 });
+  });
+
+  it("counts blocked navigations and each status class, the same when computed twice", async () => {
+    const source = uniqueSource();
+    const noon = new Date(dayStart(DAY).getTime() + 12 * 3_600_000).toISOString();
+    const statuses: [number | null, boolean][] = [
+      [200, false],
+      [200, false],
+      [200, true], // a captcha answered 200
+      [302, false],
+      [403, true],
+      [429, true],
+      [404, false],
+      [503, true],
+      [null, false], // a navigation that never got an answer
+    ];
+    const metrics = statuses.map(([statusCode, blocked]) =>
+      navigation(source, { timestamp: noon, statusCode, blocked, success: !blocked && statusCode !== null }),
+    );
+    await store.insert(metrics.map((metric, i) => stored(metric, 5_000, 0, i)));
+    await summaries.summarizeDay(DAY);
+    const [first] = await summaries.scraperSummaries({ sources: [source] });
+    expect(first).toMatchObject({
+      totalNavigations: 9,
+      blockedNavigations: 4,
+      status2xx: 3,
+      status3xx: 1,
+      status4xx: 3,
+      status5xx: 1,
+    });
+    await summaries.summarizeDay(DAY);
+    expect(await summaries.scraperSummaries({ sources: [source] })).toEqual([first]);
   });
 });

@@ -52,10 +52,16 @@ interface Series {
   quietUntil: number;
 }
 
+/** The events counted so far towards the next share: `hits` of `total` (successes, or blocks). */
+interface ShareGroup {
+  hits: number;
+  total: number;
+}
+
 interface SourceState {
   series: Map<AnomalyMetric, Series>;
-  group: { ok: number; total: number };
-  blocks: { blocked: number; total: number };
+  successes: ShareGroup;
+  blocks: ShareGroup;
 }
 
 export class AnomalyDetector {
@@ -85,26 +91,9 @@ export class AnomalyDetector {
     for (const [metric, values] of splitSeries(batch.metrics)) {
       if (values.length > 0) this.judge(batch.source, state, metric, values, found, at);
     }
-    const shares: number[] = [];
-    for (const metric of batch.metrics) {
-      // A started run carries no outcome (it is normalized to success): only finished ones count.
-      if (metric.type === "scheduler" && metric.state === "started") continue;
-      state.group.total += 1;
-      if (metric.success) state.group.ok += 1;
-      if (state.group.total < SUCCESS_GROUP) continue;
-      shares.push(toArcsine(state.group.ok, state.group.total));
-      state.group = { ok: 0, total: 0 };
-    }
-    if (shares.length > 0) this.judge(batch.source, state, "successRate", shares, found, at);
-    const blockShares: number[] = [];
-    for (const metric of batch.metrics) {
-      if (metric.type !== "navigation") continue;
-      state.blocks.total += 1;
-      if (metric.blocked) state.blocks.blocked += 1;
-      if (state.blocks.total < SUCCESS_GROUP) continue;
-      blockShares.push(toArcsine(state.blocks.blocked, state.blocks.total));
-      state.blocks = { blocked: 0, total: 0 };
-    }
+    const successShares = groupShares(state.successes, batch.metrics, succeeded);
+    if (successShares.length > 0) this.judge(batch.source, state, "successRate", successShares, found, at);
+    const blockShares = groupShares(state.blocks, batch.metrics, blocked);
     if (blockShares.length > 0) this.judge(batch.source, state, "blockRate", blockShares, found, at);
     return found;
   }
@@ -180,7 +169,7 @@ export class AnomalyDetector {
       return state;
     }
     if (this.sources.size >= this.maxSources && !this.dropOneLearning()) return null;
-    state = { series: new Map(), group: { ok: 0, total: 0 }, blocks: { blocked: 0, total: 0 } };
+    state = { series: new Map(), successes: { hits: 0, total: 0 }, blocks: { hits: 0, total: 0 } };
     this.sources.set(source, state);
     return state;
   }
@@ -226,6 +215,35 @@ function splitSeries(metrics: readonly Metric[]): Map<AnomalyMetric, number[]> {
     ["itemsExtracted", items],
   ]);
 }
+
+/**
+ * Counts the metrics into the source's group, `outcome` telling a hit from a miss (undefined:
+ * the metric does not count), and answers the share, on the arcsine scale, of each group of
+ * SUCCESS_GROUP it completes. A group not yet complete carries over to the next batch.
+ */
+function groupShares(
+  group: ShareGroup,
+  metrics: readonly Metric[],
+  outcome: (metric: Metric) => boolean | undefined,
+): number[] {
+  const shares: number[] = [];
+  for (const metric of metrics) {
+    const hit = outcome(metric);
+    if (hit === undefined) continue;
+    group.total += 1;
+    if (hit) group.hits += 1;
+    if (group.total < SUCCESS_GROUP) continue;
+    shares.push(toArcsine(group.hits, group.total));
+    group.hits = 0;
+    group.total = 0;
+  }
+  return shares;
+}
+
+// A started run carries no outcome (it is normalized to success): only finished ones count.
+const succeeded = (metric: Metric) =>
+  metric.type === "scheduler" && metric.state === "started" ? undefined : metric.success;
+const blocked = (metric: Metric) => (metric.type === "navigation" ? metric.blocked === true : undefined);
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;

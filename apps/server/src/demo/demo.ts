@@ -61,6 +61,49 @@ export interface Visit {
   scrape: ScrapeRecord | null;
 }
 
+/** How a site turns a visit away: its answer, which comes `faster` times sooner than a page. */
+interface Block {
+  statusCode: number;
+  error: string;
+  reason: string;
+  faster: number;
+}
+const CAPTCHA: Block = {
+  statusCode: 403,
+  error: "403 Forbidden: captcha page",
+  reason: "captcha",
+  faster: 2,
+};
+const TOO_MANY_REQUESTS: Block = {
+  statusCode: 429,
+  error: "429 Too Many Requests",
+  reason: "rate_limited",
+  faster: 3,
+};
+
+/** A visit blocked on its first attempt: a failed, blocked navigation and no scrape. */
+function blockedVisit(
+  profile: ScraperProfile,
+  random: Random,
+  url: string,
+  proxy: string,
+  block: Block,
+): Visit {
+  const navigation = {
+    url,
+    durationMs: Math.round(
+      lognormal(random, profile.navigationMedianMs / block.faster, profile.navigationSigma),
+    ),
+    success: false,
+    error: block.error,
+    statusCode: block.statusCode,
+    blocked: true,
+    blockReason: block.reason,
+    proxy,
+  };
+  return { navigation, scrape: null };
+}
+
 /** One page visit of a scraper: the navigation (with retries) and, if it loaded, the scrape. */
 export function simulateVisit(profile: ScraperProfile, random: Random, incident: Incident | null): Visit {
   const url = profile.url(pick(random, SYMBOLS));
@@ -69,32 +112,9 @@ export function simulateVisit(profile: ScraperProfile, random: Random, incident:
   let attempt = 0;
   let loaded = false;
   const proxy = pick(random, PROXIES);
-  if (incident?.kind === "banned" && proxy === BANNED_PROXY) {
-    const navigation = {
-      url,
-      durationMs: Math.round(lognormal(random, profile.navigationMedianMs / 2, profile.navigationSigma)),
-      success: false,
-      error: "403 Forbidden: captcha page",
-      statusCode: 403,
-      blocked: true,
-      blockReason: "captcha",
-      proxy,
-    };
-    return { navigation, scrape: null };
-  }
-  if (chance(random, RATE_LIMITED)) {
-    const navigation = {
-      url,
-      durationMs: Math.round(lognormal(random, profile.navigationMedianMs / 3, profile.navigationSigma)),
-      success: false,
-      error: "429 Too Many Requests",
-      statusCode: 429,
-      blocked: true,
-      blockReason: "rate_limited",
-      proxy,
-    };
-    return { navigation, scrape: null };
-  }
+  if (incident?.kind === "banned" && proxy === BANNED_PROXY)
+    return blockedVisit(profile, random, url, proxy, CAPTCHA);
+  if (chance(random, RATE_LIMITED)) return blockedVisit(profile, random, url, proxy, TOO_MANY_REQUESTS);
   for (; attempt < profile.maxAttempts; attempt++) {
     durationMs += lognormal(random, profile.navigationMedianMs * slow, profile.navigationSigma);
     // Failures cluster (a site that failed once is likely still struggling): a retry fails more often.

@@ -2,34 +2,14 @@ import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MetricStore, type StoredEvent } from "@scrapewatch/db";
+import { MetricStore } from "@scrapewatch/db";
 import { createTestDatabase, type TestDatabase } from "@scrapewatch/db/testing";
-import { positionKey } from "@scrapewatch/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uniqueSource } from "../../test/factories.ts";
+import { storedEvents, uniqueSource } from "../../test/factories.ts";
 import { createLogger } from "../logger.ts";
 import { BatchWriter } from "./batch-writer.ts";
 import { DeadLetterFile } from "./dead-letter.ts";
-import { EventIdGenerator } from "./event-ids.ts";
 import { SpillFile } from "./spill-file.ts";
-
-const ids = new EventIdGenerator();
-
-function events(source: string, n: number, seq: number): StoredEvent[] {
-  return Array.from({ length: n }, (_, index) => ({
-    metric: {
-      id: ids.next(),
-      type: "scheduler",
-      source,
-      timestamp: new Date().toISOString(),
-      durationMs: index,
-      itemsProcessed: 0,
-      success: true,
-      error: null,
-    },
-    position: positionKey({ ms: Date.now(), seq, index }),
-  }));
-}
 
 describe("BatchWriter on MariaDB", () => {
   let testDb: TestDatabase;
@@ -52,8 +32,8 @@ describe("BatchWriter on MariaDB", () => {
       flushIntervalMs: 10,
       flushBatchSize: 1,
     });
-    const good = events(source, 40, 1);
-    const [bad] = events("x".repeat(300), 1, 2);
+    const good = storedEvents(source, 40);
+    const [bad] = storedEvents("x".repeat(300), 1);
     if (!bad) throw new Error("no event");
     writer.enqueue([...good.slice(0, 20), bad, ...good.slice(20)]);
     const left = await writer.drain(Date.now() + 10_000);
@@ -79,7 +59,7 @@ describe("BatchWriter on MariaDB", () => {
       flushIntervalMs: 10,
       flushBatchSize: 1,
     });
-    const queued = events(source, 10, 3);
+    const queued = storedEvents(source, 10);
     writer.enqueue(queued);
     const left = await writer.drain(Date.now() + 300);
     await gone.drop();

@@ -2,37 +2,15 @@
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MetricStore, type StoredEvent } from "@scrapewatch/db";
+import { MetricStore } from "@scrapewatch/db";
 import { createTestDatabase } from "@scrapewatch/db/testing";
-import { positionKey } from "@scrapewatch/protocol";
 import { describe, expect, it } from "vitest";
-import { uniqueSource } from "../../test/factories.ts";
+import { storedEvents, uniqueSource } from "../../test/factories.ts";
 import { countStored, eventually, startTestServer } from "../../test/test-server.ts";
 import { createLogger } from "../logger.ts";
 import { BatchWriter } from "./batch-writer.ts";
 import { DeadLetterFile } from "./dead-letter.ts";
-import { EventIdGenerator } from "./event-ids.ts";
 import { SpillFile } from "./spill-file.ts";
-
-const ids = new EventIdGenerator();
-let seq = 0;
-
-function events(source: string, n: number, error: string | null = null): StoredEvent[] {
-  seq += 1;
-  return Array.from({ length: n }, (_, index) => ({
-    metric: {
-      id: ids.next(),
-      type: "scheduler",
-      source,
-      timestamp: new Date().toISOString(),
-      durationMs: index,
-      itemsProcessed: 0,
-      success: error === null,
-      error,
-    },
-    position: positionKey({ ms: Date.now(), seq, index }),
-  }));
-}
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -41,7 +19,8 @@ describe("dead-letter file", () => {
     const path = join(mkdtempSync(join(tmpdir(), "dl-")), "dead.ndjson");
     const file = new DeadLetterFile(path, { maxBytes: 4096 });
     const error = "e".repeat(1000);
-    for (let i = 0; i < 10; i++) expect(await file.write(events("dl", 1, error), "too long")).toBe(true);
+    for (let i = 0; i < 10; i++)
+      expect(await file.write(storedEvents("dl", 1, error), "too long")).toBe(true);
     expect(mode(path)).toBe(0o600);
     expect(statSync(path).size).toBeLessThanOrEqual(4096);
     expect(existsSync(`${path}.1`)).toBe(true);
@@ -66,9 +45,9 @@ describe("dead-letter file", () => {
       flushBatchSize: 1,
     });
     const source = uniqueSource();
-    const [bad] = events("x".repeat(300), 1);
+    const [bad] = storedEvents("x".repeat(300), 1);
     if (!bad) throw new Error("no event");
-    writer.enqueue([bad, ...events(source, 5)]);
+    writer.enqueue([bad, ...storedEvents(source, 5)]);
     const left = await writer.drain(Date.now() + 5_000);
     expect(left).toEqual([]);
     expect(writer.healthy).toBe(true);
@@ -85,7 +64,7 @@ describe("spill file", () => {
   it("is written 0600 as a stream and sets a corrupt line aside instead of failing", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "spill-")), "unwritten.ndjson");
     const spill = new SpillFile(path);
-    const saved = events("spill", 20_000, "e".repeat(500));
+    const saved = storedEvents("spill", 20_000, "e".repeat(500));
     await spill.save(saved.slice(0, 10_000));
     await spill.save(saved.slice(10_000));
     expect(mode(path)).toBe(0o600);
@@ -102,7 +81,7 @@ describe("spill file", () => {
     async (dialect) => {
       const dir = mkdtempSync(join(tmpdir(), "spill-start-"));
       const source = uniqueSource();
-      const spilled = events(source, 50);
+      const spilled = storedEvents(source, 50);
       const spill = new SpillFile(join(dir, "unwritten.ndjson"));
       await spill.save(spilled);
       writeFileSync(
