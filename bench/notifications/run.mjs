@@ -1,12 +1,6 @@
-// `node bench/notifications/run.mjs [--quick] [--dialect=sqlite|mysql|both]`: runs the notification
-// benchmark (notification-bench.ts) from the TypeScript sources through tsx.
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+#!/usr/bin/env node
+// Notifications benchmark (bench/notifications/notification-bench.ts, TypeScript run from source by tsx).
+//   node bench/notifications/run.mjs [--quick] [--dialect=sqlite|mysql|both]
+import { benchArgs, runTsxBench } from "../lib/tsx-bench.mjs";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const script = fileURLToPath(new URL("./notification-bench.ts", import.meta.url));
-const result = spawnSync("npx", ["tsx", "--conditions=source", script, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-});
-process.exit(result.status ?? 1);
+runTsxBench("bench/notifications/notification-bench.ts", benchArgs(["dialect"]));
