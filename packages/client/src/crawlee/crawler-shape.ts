@@ -18,7 +18,6 @@ export interface CrawleeContext {
   request: CrawleeRequest;
   response?: CrawleeResponse;
   proxyInfo?: { url?: string };
-  session?: { isUsable(): boolean };
   pushData?: (data: unknown, ...rest: unknown[]) => Promise<void>;
 }
 

@@ -56,15 +56,12 @@ export function instrumentCrawler<C extends InstrumentableCrawler>(
     if (attempt.navigationRecorded) return;
     attempt.navigationRecorded = true;
     const { statusCode } = attempt;
-    const retired =
-      attempt.navigationMs !== undefined && context.session !== undefined && !context.session.isUsable();
     const blockedByStatus = statusCode !== null && blockedCodes().includes(statusCode);
+    // Crawlee throws a SessionError when it retires the session over what a navigation got. The
+    // session's state itself says nothing about this navigation: concurrent requests share it,
+    // and another one may have retired it meanwhile.
     const blockedBySession = error?.name === "SessionError" && attempt.navigationMs !== undefined;
-    const blockReason = blockedByStatus
-      ? `http_${statusCode}`
-      : retired || blockedBySession
-        ? "session_retired"
-        : null;
+    const blockReason = blockedByStatus ? `http_${statusCode}` : blockedBySession ? "session_retired" : null;
     recorder()?.recordPageNavigation(source, {
       url: context.request.url,
       durationMs: attempt.navigationMs ?? performance.now() - attempt.started,
