@@ -85,6 +85,13 @@ export class IncidentStore {
     return { ...before, state: "resolved", resolvedAt: at, details: details ?? before.details };
   }
 
+  /** Deletes incidents resolved before `before` (open ones stay, however old); returns how many. */
+  deleteResolvedBefore(before: Date): Promise<number> {
+    return this.database.run(
+      sql`DELETE FROM incidents WHERE state = 'resolved' AND resolved_at < ${before}`,
+    );
+  }
+
   async get(id: string): Promise<StoredIncident | null> {
     const [row] = await this.select(sql`WHERE id = ${id}`, 1);
     return row ?? null;

@@ -13,7 +13,8 @@ const USAGE = `Usage: npm run aggregate -- [--date YYYY-MM-DD]
 
 Runs the nightly job once, as every server does at AGGREGATE_AT: summarizes one UTC day into
 the daily summaries (default: yesterday), summarizes older days that never were, then deletes
-raw events older than RETENTION_DAYS. It reads the server's settings from the environment and
+raw events older than RETENTION_DAYS, and incidents resolved (with their finished notification
+deliveries) more than max(90, RETENTION_DAYS) days ago. It reads the server's settings from the environment and
 from .env in the working directory (DATABASE_URL, RETENTION_DAYS, and REDIS_URL to tell running
 servers what was deleted). It takes the same database lock as the servers: when one of them is
 running the job, it does nothing.
@@ -34,7 +35,10 @@ function describeReport(report: NightlyReport): string {
   const days = report.summarized.map((day) => day.date);
   const summarized =
     days.length === 0 ? "summarized no day" : `summarized ${days.length} day(s): ${days.join(", ")}`;
-  return `${summarized}; deleted ${report.deleted} raw event(s) before ${report.cutoff}`;
+  return (
+    `${summarized}; deleted ${report.deleted} raw event(s) before ${report.cutoff}, ` +
+    `${report.deletedIncidents} old incident(s) and ${report.deletedDeliveries} delivery(ies)`
+  );
 }
 
 async function main(): Promise<number> {

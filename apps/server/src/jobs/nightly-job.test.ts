@@ -1,6 +1,13 @@
 // The nightly job on both dialects: summarize, then retention that never deletes an unsummarized
 // day and keeps nothing too long; one runner at a time.
-import { DailySummaryStore, type Database, MetricStore, type StoredEvent } from "@scrapewatch/db";
+import {
+  DailySummaryStore,
+  type Database,
+  DeliveryOutbox,
+  IncidentStore,
+  MetricStore,
+  type StoredEvent,
+} from "@scrapewatch/db";
 import { createTestDatabase, DIALECTS, holdLockElsewhere, type TestDatabase } from "@scrapewatch/db/testing";
 import { type Metric, positionKey } from "@scrapewatch/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -167,5 +174,53 @@ describe.each(DIALECTS)("nightly job on %s", (dialect) => {
       runNightlyJob({ database: testDb.database, logger, retentionDays: 7, now }),
     ]);
     expect(reports.map((r) => r.ran).sort()).toEqual([false, true]);
+  });
+
+  it("deletes incidents resolved over 90 days ago with their finished deliveries, never an open one", async () => {
+    const incidents = new IncidentStore(testDb.database);
+    const outbox = new DeliveryOutbox(testDb.database);
+    const days = (n: number) => new Date(now.getTime() - n * 86_400_000);
+    const source = uniqueSource();
+    const stored = async (id: string, openedDaysAgo: number, resolvedDaysAgo: number | null) => {
+      await incidents.open({
+        id,
+        source,
+        kind: "silence",
+        key: id,
+        state: "open",
+        openedAt: days(openedDaysAgo),
+        resolvedAt: null,
+        summary: "silent",
+        details: {},
+        silenced: false,
+      });
+      if (resolvedDaysAgo !== null) await incidents.resolve(id, days(resolvedDaysAgo));
+      await outbox.insert([
+        {
+          id: `D${id}`,
+          incidentId: id,
+          source,
+          kind: "silence",
+          channel: "ops",
+          type: "incident.opened",
+          status: "suppressed",
+          payload: "{}",
+          createdAt: days(openedDaysAgo),
+        },
+      ]);
+    };
+    await stored("01OLDRESOLVED000000000000", 120, 100);
+    await stored("01RECENTRESOLVED000000000", 120, 30);
+    await stored("01STILLOPEN00000000000000", 200, null);
+
+    const report = await runNightlyJob({ database: testDb.database, logger, retentionDays: 7, now });
+    expect(report).toMatchObject({ deletedIncidents: 1, deletedDeliveries: 1 });
+    expect(await incidents.get("01OLDRESOLVED000000000000")).toBeNull();
+    expect(await incidents.get("01RECENTRESOLVED000000000")).not.toBeNull();
+    expect(await incidents.get("01STILLOPEN00000000000000")).not.toBeNull();
+    expect(await outbox.get("D01OLDRESOLVED000000000000")).toBeNull();
+    // Created 120 days ago and finished, but their incidents are still kept: they stay listed.
+    expect(await outbox.get("D01RECENTRESOLVED000000000")).not.toBeNull();
+    expect(await outbox.get("D01STILLOPEN00000000000000")).not.toBeNull();
   });
 });

@@ -1,12 +1,15 @@
 // The nightly job: summarize yesterday (or a given day), then delete raw rows past retention —
-// but only days already summarized; an old day never summarized is summarized first. Runs under
-// a database-wide lock, so with several instances on one database only one does the work.
+// but only days already summarized; an old day never summarized is summarized first — and
+// incidents resolved, with their finished deliveries, more than INCIDENT_RETENTION_DAYS ago. Runs
+// under a database-wide lock, so with several instances on one database only one does the work.
 import {
   addDays,
   DailySummaryStore,
   type Database,
   type DayResult,
+  DeliveryOutbox,
   dayStart,
+  IncidentStore,
   RawRetention,
   utcDate,
   withExclusiveLock,
@@ -15,6 +18,9 @@ import { type BatchCursor, positionFromKey } from "@scrapewatch/protocol";
 import type { Logger } from "../logger.ts";
 
 export const NIGHTLY_LOCK = "scrapewatch_nightly";
+
+/** SPEC 14 keeps incidents at least 90 days; longer when raw events are kept longer. */
+export const INCIDENT_RETENTION_DAYS = 90;
 
 export interface NightlyOptions {
   database: Database;
@@ -35,6 +41,9 @@ export interface NightlyReport {
   /** Raw rows before this UTC midnight are deleted: today and RETENTION_DAYS full days are kept. */
   cutoff: string;
   deleted: number;
+  /** Resolved incidents and finished deliveries deleted (older than the incident retention). */
+  deletedIncidents: number;
+  deletedDeliveries: number;
   /**
    * Position key of the newest raw row past the cutoff, read before deleting (null when none):
    * storage may no longer hold an event at or before it, so a resume from an older cursor must
@@ -61,7 +70,15 @@ export async function runNightlyJob(options: NightlyOptions): Promise<NightlyRep
   );
   if (!outcome.ran) {
     options.logger.info("nightly job skipped: another instance holds the lock");
-    return { ran: false, summarized: [], cutoff: cutoffDate, deleted: 0, deletedThrough: null };
+    return {
+      ran: false,
+      summarized: [],
+      cutoff: cutoffDate,
+      deleted: 0,
+      deletedIncidents: 0,
+      deletedDeliveries: 0,
+      deletedThrough: null,
+    };
   }
   return outcome.value;
 }
@@ -106,11 +123,36 @@ async function runLocked(options: NightlyOptions, now: Date, cutoffDate: string)
     pauseMs: options.pauseMs,
     shouldStop: options.shouldStop,
   });
+  const { incidents, deliveries } = await pruneIncidents(options, now);
   logger.info("nightly job done", {
     summarized: summarized.map((day) => day.date),
     cutoff: cutoffDate,
     deleted,
+    deletedIncidents: incidents,
+    deletedDeliveries: deliveries,
     deletedThrough,
   });
-  return { ran: true, summarized, cutoff: cutoffDate, deleted, deletedThrough };
+  return {
+    ran: true,
+    summarized,
+    cutoff: cutoffDate,
+    deleted,
+    deletedIncidents: incidents,
+    deletedDeliveries: deliveries,
+    deletedThrough,
+  };
+}
+
+/** Incidents resolved, and deliveries finished, before the incident retention; open ones stay. */
+async function pruneIncidents(
+  options: NightlyOptions,
+  now: Date,
+): Promise<{ incidents: number; deliveries: number }> {
+  if (options.shouldStop?.()) return { incidents: 0, deliveries: 0 };
+  const days = Math.max(INCIDENT_RETENTION_DAYS, options.retentionDays);
+  const before = dayStart(addDays(utcDate(now), -days));
+  // Deliveries first: an interrupted run never leaves deliveries of a deleted incident behind.
+  const deliveries = await new DeliveryOutbox(options.database).deleteFinishedBefore(before);
+  const incidents = await new IncidentStore(options.database).deleteResolvedBefore(before);
+  return { incidents, deliveries };
 }

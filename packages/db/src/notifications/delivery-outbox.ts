@@ -218,10 +218,17 @@ export class DeliveryOutbox {
     );
   }
 
-  /** Deletes finished deliveries created before `before` (pending ones are kept). */
-  async deleteFinishedBefore(before: Date): Promise<void> {
-    await this.database.run(
-      sql`DELETE FROM notification_outbox WHERE created_at < ${before} AND status <> 'pending'`,
+  /**
+   * Deletes finished deliveries created before `before`; returns how many. Pending ones are kept,
+   * and so are those of an incident still open or resolved since (its notifications stay listed
+   * on it for as long as it is kept).
+   */
+  deleteFinishedBefore(before: Date): Promise<number> {
+    return this.database.run(
+      sql`DELETE FROM notification_outbox
+          WHERE created_at < ${before} AND status <> 'pending'
+            AND incident_id NOT IN (
+              SELECT id FROM incidents WHERE state = 'open' OR resolved_at >= ${before})`,
     );
   }
 

@@ -16,7 +16,11 @@ const AggregateReport = z
     ran: z.boolean().meta({ description: "False when another instance held the lock." }),
     summarized: z.array(z.unknown()),
     cutoff: z.string(),
-    deleted: z.number().int(),
+    deleted: z.number().int().meta({ description: "Raw events deleted past RETENTION_DAYS." }),
+    deletedIncidents: z.number().int().meta({
+      description: "Incidents resolved more than max(90, RETENTION_DAYS) days ago, deleted.",
+    }),
+    deletedDeliveries: z.number().int().meta({ description: "Finished deliveries of those incidents, deleted." }),
     deletedThrough: z.string().nullable().meta({
       description: "Position of the newest deleted row; stream resumes from an older cursor get `reset`.",
     }),
@@ -27,7 +31,7 @@ export const aggregateRoute = createRoute({
   method: "post",
   path: "/api/v1/admin/aggregate",
   operationId: "runNightlyJob",
-  summary: "Run the nightly job now (summarize a day, then retention)",
+  summary: "Run the nightly job now (summarize a day, then retention of events and old incidents)",
   tags: ["operations"],
   ...guarded("admin"),
   request: { query: AggregateQuery },
