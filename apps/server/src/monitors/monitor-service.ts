@@ -24,6 +24,12 @@ import { SourceMonitor } from "./source-monitor.ts";
 import type { MonitorConfig } from "./thresholds.ts";
 
 const SAVE_INTERVAL_MS = 5_000;
+/**
+ * The evaluator re-reads every source's settings this often: a change made on another instance
+ * reaches it through the broadcast at once, but a broadcast lost while Redis was away would
+ * otherwise leave it evaluating with old settings until a restart.
+ */
+const SETTINGS_RELOAD_MS = 60_000;
 
 export interface IncidentSink {
   publishIncident(event: IncidentEvent): void;
@@ -56,6 +62,9 @@ export class MonitorService {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private leading = false;
+  private lastSettingsLoad = 0;
+  /** Counts settings changes applied, so a reload that raced one is not applied over it. */
+  private settingsChanges = 0;
   private lastSaved = 0;
   private stopBus: () => void = () => {};
   /** Duration of the newest evaluation pass (ms), for stats and the benchmark. */
@@ -105,13 +114,7 @@ export class MonitorService {
         SourceMonitor.fromJSON(stored.source, stored.kind, safeJson(stored.state)),
       );
     }
-    for (const stored of await monitorStore.listSettings()) {
-      this.applySettings({
-        source: stored.source,
-        settings: stored.settings,
-        scheduleSetAt: stored.scheduleSetAt?.getTime() ?? null,
-      });
-    }
+    await this.reloadSettings();
     await this.lifecycle.load();
     this.stopBus = this.options.bus.onBatch((batch) => this.observe(batch));
     this.timer = setInterval(() => void this.tick(), this.options.tickMs);
@@ -146,8 +149,10 @@ export class MonitorService {
       await this.lifecycle.load();
       this.options.logger.info("this instance evaluates the monitors");
     }
+    const takingOver = leading && !this.leading;
     this.leading = leading;
     if (!leading) return;
+    if (takingOver || this.now() - this.lastSettingsLoad >= SETTINGS_RELOAD_MS) await this.reloadSettings();
     this.evaluateAll(this.now());
     if (this.now() - this.lastSaved >= SAVE_INTERVAL_MS) await this.saveStates();
   }
@@ -241,8 +246,31 @@ export class MonitorService {
     return counts;
   }
 
+  /**
+   * Reads every source's stored settings and applies them (those deleted meanwhile go back to the
+   * defaults). Skipped when a change arrived while reading: the stored rows may predate it.
+   */
+  async reloadSettings(): Promise<void> {
+    const changesBefore = this.settingsChanges;
+    const stored = await this.options.monitorStore.listSettings();
+    if (this.settingsChanges !== changesBefore) return;
+    const present = new Set(stored.map((entry) => entry.source));
+    for (const source of [...this.configs.keys()]) {
+      if (!present.has(source)) this.applySettings({ source, settings: null, scheduleSetAt: null });
+    }
+    for (const entry of stored) {
+      this.applySettings({
+        source: entry.source,
+        settings: entry.settings,
+        scheduleSetAt: entry.scheduleSetAt?.getTime() ?? null,
+      });
+    }
+    this.lastSettingsLoad = this.now();
+  }
+
   /** Takes a settings change made on any instance. */
   applySettings(change: SettingsChange): void {
+    this.settingsChanges += 1;
     if (change.settings === null) {
       this.configs.delete(change.source);
       const monitor = this.monitors.get(change.source);

@@ -1,5 +1,6 @@
 // Monitors and incidents through the public API of a real server: settings, validation, silence,
 // missed runs, hung and failed runs, scraper failure and block rates, the incident stream.
+import { MonitorStore } from "@scrapewatch/db";
 import type { Incident, IncidentEvent, Monitor } from "@scrapewatch/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { navigationEvent, schedulerEvent, uniqueSource } from "../../test/factories.ts";
@@ -25,6 +26,29 @@ describe("monitors and incidents", () => {
     ((await (await fetch(`${server.url}/api/v1/incidents?${query}`)).json()) as { items: Incident[] }).items;
   const incidentEvents = (stream: SseStream) =>
     stream.events.filter((e) => e.event === "incident").map((e) => JSON.parse(e.data) as IncidentEvent);
+
+  it("catches up with settings whose broadcast never arrived when it reloads them", async () => {
+    const source = uniqueSource();
+    expect((await put(source, { silenceAfterSeconds: 600 })).status).toBe(200);
+    // Changed in the database by another instance whose broadcast was lost (Redis away).
+    const store = new MonitorStore(server.services.database);
+    const [stored] = (await store.listSettings()).filter((entry) => entry.source === source);
+    if (!stored) throw new Error("settings not stored");
+    await store.putSettings({
+      ...stored,
+      settings: JSON.stringify({ ...JSON.parse(stored.settings), paused: true }),
+    });
+    expect((await monitor(source)).settings.paused).toBe(false);
+    await server.services.monitors.reloadSettings();
+    expect(await monitor(source)).toMatchObject({
+      state: "paused",
+      settings: { paused: true, silenceAfterSeconds: 600 },
+    });
+
+    await store.deleteSettings(source);
+    await server.services.monitors.reloadSettings();
+    expect((await fetch(`${server.url}/api/v1/monitors/${source}`)).status).toBe(404);
+  });
 
   it("gives every source a monitor from its first event, with defaults and state new", async () => {
     const source = uniqueSource();
