@@ -152,7 +152,13 @@ export class MonitorService {
     const takingOver = leading && !this.leading;
     this.leading = leading;
     if (!leading) return;
-    if (takingOver || this.now() - this.lastSettingsLoad >= SETTINGS_RELOAD_MS) await this.reloadSettings();
+    if (takingOver || this.now() - this.lastSettingsLoad >= SETTINGS_RELOAD_MS) {
+      // A database away must not stop the evaluation: keep the settings held, retry in a minute.
+      await this.reloadSettings().catch((error: unknown) => {
+        this.lastSettingsLoad = this.now();
+        this.options.logger.warn("re-reading monitor settings failed", { err: error });
+      });
+    }
     this.evaluateAll(this.now());
     if (this.now() - this.lastSaved >= SAVE_INTERVAL_MS) await this.saveStates();
   }
