@@ -87,9 +87,7 @@ export class IncidentStore {
 
   /** Deletes incidents resolved before `before` (open ones stay, however old); returns how many. */
   deleteResolvedBefore(before: Date): Promise<number> {
-    return this.database.run(
-      sql`DELETE FROM incidents WHERE state = 'resolved' AND resolved_at < ${before}`,
-    );
+    return this.database.run(sql`DELETE FROM incidents WHERE state = 'resolved' AND resolved_at < ${before}`);
   }
 
   async get(id: string): Promise<StoredIncident | null> {

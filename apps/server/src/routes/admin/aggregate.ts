@@ -20,7 +20,10 @@ const AggregateReport = z
     deletedIncidents: z.number().int().meta({
       description: "Incidents resolved more than max(90, RETENTION_DAYS) days ago, deleted.",
     }),
-    deletedDeliveries: z.number().int().meta({ description: "Finished deliveries of those incidents, deleted." }),
+    deletedDeliveries: z
+      .number()
+      .int()
+      .meta({ description: "Finished deliveries of those incidents, deleted." }),
     deletedThrough: z.string().nullable().meta({
       description: "Position of the newest deleted row; stream resumes from an older cursor get `reset`.",
     }),
