@@ -1,8 +1,7 @@
 // A small real ingest server for the SDK's tests: speaks POST /api/v1/metrics as the server does
 // (202 {accepted, ids}, Idempotency-Key replay) and can be told to fail, throttle or go away.
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LocalSite } from "./local-site.ts";
 
 export interface ReceivedEvent {
   type: string;
@@ -23,36 +22,20 @@ export interface ReceivedRequest {
   auth: string | undefined;
 }
 
-export class IngestServer {
+export class IngestServer extends LocalSite {
   readonly events: ReceivedEvent[] = [];
   readonly requests: ReceivedRequest[] = [];
   readonly faults: Fault[] = [];
   private readonly answers = new Map<string, string>();
-  private server: Server | null = null;
   private nextId = 0;
   private waiters: (() => void)[] = [];
-  port = 0;
 
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.url("");
   }
 
-  async start(port = 0): Promise<this> {
-    const server = createServer((req, res) => void this.handle(req, res));
-    server.listen(port, "127.0.0.1");
-    await once(server, "listening");
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-    return this;
-  }
-
-  /** Stops listening and cuts every open connection: the server is down. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = null;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
+    void this.receive(req, res);
   }
 
   /** Resolves once at least `count` events have arrived. */
@@ -93,7 +76,7 @@ export class IngestServer {
     for (const wake of waiters) wake();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method !== "POST" || req.url !== "/api/v1/metrics") {

@@ -1,5 +1,6 @@
-// A web site on this machine for the browser tests: an HTTP server on a free port of 127.0.0.1
-// (never a fixed one); a site says what it answers in handle().
+// An HTTP server on this machine for the SDK's tests (the browser tests' sites, the ingest
+// server): on a free port of 127.0.0.1, never a fixed one, or on the port it had before, to come
+// back after stop(); a subclass says what it answers in handle().
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,9 +15,9 @@ export abstract class LocalSite {
 
   protected abstract handle(req: IncomingMessage, res: ServerResponse): void;
 
-  async start(): Promise<this> {
+  async start(port = 0): Promise<this> {
     const server = createServer((req, res) => this.handle(req, res));
-    server.listen(0, "127.0.0.1");
+    server.listen(port, "127.0.0.1");
     await once(server, "listening");
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
