@@ -127,9 +127,12 @@ async function main() {
   const db = await createTestDatabaseUrl("mysql", { prefix: "sw_bench" });
   const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"));
   const env = { FLUSH_INTERVAL_MS: "200", DEAD_LETTER_PATH: join(dir, "dl"), SPILL_PATH: join(dir, "spill") };
+  const servers = [];
   try {
     const mysqlServer = await startServer({ ...env, DATABASE_URL: db.url });
+    servers.push(mysqlServer);
     const sqliteServer = await startServer({ ...env, DATABASE_URL: `file:${join(dir, "bench.db")}` });
+    servers.push(sqliteServer);
     const pool = createPool({ uri: db.url, connectionLimit: 1 });
     const countMysql = async (source) =>
       (
@@ -153,9 +156,9 @@ async function main() {
     }
     await pool.end();
     sqlite.close();
-    await mysqlServer.stop();
-    await sqliteServer.stop();
   } finally {
+    // Also when a round fails: a server left running would outlive the benchmark.
+    await Promise.all(servers.map((server) => server.stop()));
     await db.drop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -109,28 +109,32 @@ async function main() {
   let sent = 0;
   let next = 0;
   const deadline = Date.now() + FLOOD_SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < deadline) {
-        const metrics = Array.from({ length: perRequest }, () => maxSizeEvent(`flood-${next++ % SOURCES}`));
-        const response = await fetch(`${url}/api/v1/metrics`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ metrics }),
-        });
-        await response.arrayBuffer();
-        counts[response.status] = (counts[response.status] ?? 0) + 1;
-        if (response.status === 202) sent += perRequest;
-        if (response.status === 429) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }),
-  );
-  clearInterval(sampler);
-  peak = Math.max(peak, rssMiB(child.pid));
-  for (const socket of sockets) socket.destroy();
-  child.kill("SIGKILL");
-  await admin.query(`DROP DATABASE ${name}`);
-  await admin.end();
+  try {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (Date.now() < deadline) {
+          const metrics = Array.from({ length: perRequest }, () => maxSizeEvent(`flood-${next++ % SOURCES}`));
+          const response = await fetch(`${url}/api/v1/metrics`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ metrics }),
+          });
+          await response.arrayBuffer();
+          counts[response.status] = (counts[response.status] ?? 0) + 1;
+          if (response.status === 202) sent += perRequest;
+          if (response.status === 429) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }),
+    );
+    peak = Math.max(peak, rssMiB(child.pid));
+  } finally {
+    // Also when the flood fails: a server left running would outlive the benchmark.
+    clearInterval(sampler);
+    for (const socket of sockets) socket.destroy();
+    child.kill("SIGKILL");
+    await admin.query(`DROP DATABASE ${name}`);
+    await admin.end();
+  }
 
   console.log("| flood | value |\n|---|---|");
   console.log(`| duration | ${FLOOD_SECONDS} s, ${CONCURRENCY} concurrent producers, database away |`);
