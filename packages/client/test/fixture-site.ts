@@ -1,6 +1,6 @@
 // A local site for the browser tests: a quotes page, a flaky page that fails the first N
 // times it is asked for (per key) with a redirect loop, so navigation retries can be observed,
-// and the answers of a site that blocks scrapers: any status, 429-then-200, a captcha page.
+// and the answers of a site that blocks scrapers: a chosen status, 429-then-200, a captcha page.
 // (A dropped connection or a hang would not do: Chromium retries the first itself, and the
 // pending request of the second aborts the next navigation to the same URL.)
 import { once } from "node:events";

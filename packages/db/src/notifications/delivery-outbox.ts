@@ -150,7 +150,7 @@ export class DeliveryOutbox {
     );
   }
 
-  /** Gives claimed deliveries back untouched (shutdown): any instance may take them at once. */
+  /** Gives claimed deliveries back untouched (shutdown), so every instance may take them at once. */
   async unclaim(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.database.run(
