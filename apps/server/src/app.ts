@@ -9,7 +9,7 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { requestLog } from "./observability/request-log.ts";
 import { registerDashboard } from "./routes/dashboard/static.ts";
 import { registerApiRoutes } from "./routes/index.ts";
-import { refusalAsApiError } from "./routes/metrics/ingest-refusals.ts";
+import { asApiError } from "./routes/metrics/ingest-refusals.ts";
 import type { Services } from "./services.ts";
 
 export function createApp(services: Services): App {
@@ -30,7 +30,7 @@ export function createApp(services: Services): App {
   app.use("/api/v1/ws", requireAllowedOrigin(services.origins));
 
   app.onError((thrown, c) => {
-    const error = ApiError.fromHttpException(thrown) ?? refusalAsApiError(thrown) ?? thrown;
+    const error = asApiError(thrown);
     if (error instanceof ApiError) {
       if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
       const body = {

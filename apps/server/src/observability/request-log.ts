@@ -7,6 +7,7 @@ import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../app-types.ts";
 import { ApiError } from "../http/api-error.ts";
 import type { Logger } from "../logger.ts";
+import { asApiError } from "../routes/metrics/ingest-refusals.ts";
 import type { RefusalReason, ServerMetrics } from "./server-metrics.ts";
 
 /**
@@ -42,7 +43,9 @@ export function requestLog(logger: Logger, metrics: ServerMetrics): MiddlewareHa
     const route = routeTemplate(c, status);
     const method = METHODS.has(c.req.method) ? c.req.method : "OTHER";
     metrics.observeRequest(method, route, status, seconds);
-    const reason = c.error instanceof ApiError ? REFUSALS[c.error.code] : undefined;
+    // c.error is what was thrown: a pipeline refusal becomes an ApiError only in app.onError.
+    const error = asApiError(c.error);
+    const reason = error instanceof ApiError ? REFUSALS[error.code] : undefined;
     if (reason) metrics.refused(reason);
     if (c.res.headers.get("idempotent-replayed") === "true") metrics.idempotentReplay();
 

@@ -48,6 +48,8 @@ describe("ingest limits", () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await refused.json()).toMatchObject({ error: { code: "too_many_sources" } });
+    const exposition = await (await fetch(`${running.url}/metrics`)).text();
+    expect(exposition).toMatch(/^scrapewatch_refused_requests_total\{reason="too_many_sources"\} 1$/m);
     // Known sources keep being accepted meanwhile.
     expect((await running.ingest({ metrics: [navigationEvent(sources[0] ?? "")] })).status).toBe(202);
     const { live } = running.services.history;

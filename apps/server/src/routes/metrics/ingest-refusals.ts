@@ -1,5 +1,6 @@
-// The pipeline's refusals (its own domain errors) as HTTP answers; app.onError uses it, so the
-// ingest route and the middleware that refuses before reading a body answer alike.
+// The pipeline's refusals (its own domain errors) as HTTP answers; app.onError and the request log
+// use asApiError, so the ingest route and the middleware that refuses before reading a body
+// answer, and are counted, alike.
 import { ApiError } from "../../http/api-error.ts";
 import {
   type IngestRefused,
@@ -29,4 +30,9 @@ export function refusalAsApiError(error: unknown): ApiError | null {
     return new ApiError("shutting_down", error.message, undefined, retryAfter(error));
   }
   return null;
+}
+
+/** What a thrown error answers as: an ApiError when it is one, an HTTP exception or a refusal. */
+export function asApiError(thrown: unknown): unknown {
+  return ApiError.fromHttpException(thrown) ?? refusalAsApiError(thrown) ?? thrown;
 }
