@@ -17,7 +17,7 @@ export interface NavigationHealth {
   bytes?: number | null;
 }
 
-const MAX_PROXY_LABEL = 100;
+export const MAX_PROXY_LABEL = 100;
 const BLOCK_REASON = /^[a-z0-9_.-]{1,50}$/;
 
 /**

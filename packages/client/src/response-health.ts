@@ -16,10 +16,15 @@ function isResponse(value: unknown): value is ResponseLike {
   return typeof value === "object" && value !== null && typeof (value as ResponseLike).status === "function";
 }
 
+/**
+ * The HTTP status of a response: Playwright's and Puppeteer's (`status()`) or Node's
+ * IncomingMessage as Crawlee's HTTP crawlers give it (`statusCode`); null when there is none.
+ */
 export function statusOf(response: unknown): number | null {
-  if (!isResponse(response)) return null;
-  const status = response.status();
-  return Number.isInteger(status) && status >= 100 && status <= 599 ? status : null;
+  if (typeof response !== "object" || response === null) return null;
+  const status = isResponse(response) ? response.status() : undefined;
+  const code = status ?? (response as { statusCode?: unknown }).statusCode;
+  return typeof code === "number" && Number.isInteger(code) && code >= 100 && code <= 599 ? code : null;
 }
 
 /** The body's size: Content-Length when the server sent one, else the bytes received. */

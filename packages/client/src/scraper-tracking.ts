@@ -202,7 +202,8 @@ async function dataSizeOf(result: unknown, page: TrackablePage): Promise<number>
   }
 }
 
-function describeError(error: unknown): string {
+/** An error as one line of text: `Name: message`, or just the message of a plain Error. */
+export function describeError(error: unknown): string {
   if (error instanceof Error)
     return error.name === "Error" ? error.message : `${error.name}: ${error.message}`;
   return String(error);

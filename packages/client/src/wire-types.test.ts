@@ -12,6 +12,8 @@ import type {
   NavigationRecord,
   Reset,
 } from "./index.ts";
+import { MAX_PROXY_LABEL } from "./health.ts";
+import { isCursor } from "./stream/cursor.ts";
 import { MAX_DURATION_MS, MAX_ERROR_LENGTH, MAX_EVENTS_PER_REQUEST, MAX_URL_LENGTH } from "./types.ts";
 
 describe("the SDK's wire types", () => {
@@ -43,5 +45,19 @@ describe("the SDK's wire types", () => {
       MAX_EVENTS_PER_REQUEST: protocol.MAX_EVENTS_PER_REQUEST,
       MAX_URL_LENGTH: protocol.MAX_URL_LENGTH,
     });
+    expect(MAX_PROXY_LABEL).toBe(protocol.MAX_PROXY_LABEL_LENGTH);
+  });
+
+  it("accept the cursors the protocol accepts", () => {
+    for (const text of [
+      "1-0",
+      "1796593363795-1",
+      "1796593363795-1-7",
+      "1-12345678901",
+      "1-1-123456",
+      "x-1",
+    ]) {
+      expect(isCursor(text), text).toBe(protocol.parseCursor(text) !== null);
+    }
   });
 });

@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { defaultRecorder } from "../defaults.ts";
 import type { MetricsRecorder } from "../recorder.ts";
-import { bytesOf } from "../response-health.ts";
+import { bytesOf, statusOf } from "../response-health.ts";
+import { describeError } from "../scraper-tracking.ts";
 import type {
   CrawleeContext,
   CrawleeResponse,
@@ -67,7 +68,7 @@ export function instrumentCrawler<C extends InstrumentableCrawler>(
       durationMs: attempt.navigationMs ?? performance.now() - attempt.started,
       retryCount: context.request.retryCount,
       success: error === null && blockReason === null,
-      error: error ? describe(error) : blockReason ? `blocked: ${blockReason}` : null,
+      error: error ? describeError(error) : blockReason ? `blocked: ${blockReason}` : null,
       statusCode,
       blocked: blockReason !== null,
       blockReason,
@@ -85,7 +86,7 @@ export function instrumentCrawler<C extends InstrumentableCrawler>(
       itemsExtracted: attempt.items,
       dataSize: attempt.dataSize,
       success: error === null,
-      error: error ? describe(error) : null,
+      error: error ? describeError(error) : null,
       proxy: context.proxyInfo?.url ?? null,
     });
   };
@@ -171,7 +172,7 @@ export function instrumentCrawler<C extends InstrumentableCrawler>(
         runId,
         durationMs,
         success: false,
-        error: describe(asError(error)),
+        error: describeError(error),
       });
       throw error;
     }
@@ -202,14 +203,6 @@ function countPushes(context: CrawleeContext, attempt: Attempt): void {
   };
 }
 
-function statusOf(response: CrawleeResponse | undefined): number | null {
-  if (!response) return null;
-  const status =
-    "status" in response && typeof response.status === "function" ? response.status() : undefined;
-  const code = status ?? ("statusCode" in response ? response.statusCode : undefined);
-  return typeof code === "number" && Number.isInteger(code) && code >= 100 && code <= 599 ? code : null;
-}
-
 async function sizeOf(response: CrawleeResponse | undefined): Promise<number | null> {
   if (!response) return null;
   if (typeof response.headers === "function") return bytesOf(response);
@@ -229,8 +222,4 @@ function jsonBytes(data: unknown): number {
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
-}
-
-function describe(error: Error): string {
-  return error.name === "Error" ? error.message : `${error.name}: ${error.message}`;
 }

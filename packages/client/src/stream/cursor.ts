@@ -13,7 +13,7 @@ export function compareCursors(a: string, b: string): number {
 }
 
 export function isCursor(text: string): boolean {
-  return /^\d{1,15}-\d{1,15}(-\d{1,5})?$/.test(text);
+  return /^\d{1,15}-\d{1,10}(-\d{1,5})?$/.test(text);
 }
 
 function parts(cursor: string): number[] {
