@@ -42,22 +42,18 @@ export const incidentsQuery = (state: "open" | "resolved", limit = 100) =>
 export const channelsQuery = () =>
   queryOptions({
     queryKey: ["channels"],
-    queryFn: async ({ signal }) => listOf<Channel>(await getJson<unknown>("/api/v1/channels", {}, signal)),
+    queryFn: async ({ signal }) =>
+      (await getJson<{ items: Channel[] }>("/api/v1/channels", {}, signal)).items,
   });
 
+/** The silences in force now: the only ones the Alerts page lists. */
 export const silencesQuery = () =>
   queryOptions({
     queryKey: ["silences"],
-    queryFn: async ({ signal }) => listOf<Silence>(await getJson<unknown>("/api/v1/silences", {}, signal)),
+    queryFn: async ({ signal }) =>
+      (await getJson<{ items: Silence[] }>("/api/v1/silences", { active: "true" }, signal)).items,
     refetchInterval: 60_000,
   });
-
-// The list routes answer `{items}`; a bare array is read the same way.
-function listOf<T>(body: unknown): T[] {
-  if (Array.isArray(body)) return body as T[];
-  const items = (body as { items?: unknown } | null)?.items;
-  return Array.isArray(items) ? (items as T[]) : [];
-}
 
 export const putMonitor = (source: string, patch: MonitorSettingsPatch) =>
   sendJson<Monitor>("PUT", `/api/v1/monitors/${enc(source)}`, patch);

@@ -3,6 +3,7 @@
 import { useLive, useLiveVersion } from "../../hooks/live-context.ts";
 import { useKnownSources } from "../../hooks/useKnownSources.ts";
 import { useNow } from "../../hooks/useNow.ts";
+import { useMonitors } from "../monitors/MonitorStatePill.tsx";
 import { SourceCard } from "./SourceCard.tsx";
 
 /** Cards follow the stream closely, but not at 60 renders a second. */
@@ -11,6 +12,7 @@ const CARD_REFRESH_MS = 250;
 export function Overview({ onOpen }: { onOpen(source: string): void }) {
   const { selection, store } = useLive();
   const { names, overview, loading } = useKnownSources();
+  const monitors = useMonitors();
   useLiveVersion(CARD_REFRESH_MS);
   const now = useNow();
   const shown = names.filter((name) => selection === null || selection.includes(name));
@@ -38,6 +40,7 @@ export function Overview({ onOpen }: { onOpen(source: string): void }) {
           source={name}
           stamp={store.get(name)?.received ?? 0}
           server={overview.get(name)}
+          monitor={monitors.get(name)}
           now={now}
           onOpen={onOpen}
         />

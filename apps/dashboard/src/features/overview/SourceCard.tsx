@@ -1,27 +1,27 @@
 // One source at a glance: health, latest durations, success rate, throughput, errors.
+import type { Monitor } from "@scrapewatch/protocol";
 import { memo } from "react";
 import type { SourceOverview } from "../../api/shapes.ts";
 import { ago, count, ms, percent } from "../../hooks/format.ts";
 import { useLive } from "../../hooks/live-context.ts";
+import { BLOCKED_WARNING } from "../health/block-rate.ts";
 import { StatusStrip } from "../health/StatusStrip.tsx";
-import { MonitorStatePill, useMonitors } from "../monitors/MonitorStatePill.tsx";
+import { MonitorStatePill } from "../monitors/MonitorStatePill.tsx";
 import { Sparkline } from "./Sparkline.tsx";
-
-/** A block rate from which the card shows it as a problem (the default blockThreshold is 30 %). */
-const BLOCKED_WARNING = 0.1;
 
 interface Props {
   source: string;
   /** Events received for this source: the card re-renders only when it changes (or the clock). */
   stamp: number;
   server: SourceOverview | undefined;
+  /** The source's monitor (the same object until the monitors list changes), if it has one. */
+  monitor: Monitor | undefined;
   now: number;
   onOpen(source: string): void;
 }
 
-export const SourceCard = memo(function SourceCard({ source, server, now, onOpen }: Props) {
+export const SourceCard = memo(function SourceCard({ source, server, monitor, now, onOpen }: Props) {
   const { store } = useLive();
-  const monitor = useMonitors().get(source);
   const live = store.get(source);
   const figures = store.figures(source);
   const hasLive = figures !== null && figures.events > 0;

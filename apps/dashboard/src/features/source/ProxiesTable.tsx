@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { proxiesQuery } from "../../api/queries.ts";
 import { count, ms, percent } from "../../hooks/format.ts";
+import { BLOCKED_WARNING } from "../health/block-rate.ts";
 
 const WINDOWS: ProxyWindow[] = ["1h", "24h"];
 
@@ -52,7 +53,9 @@ export function ProxiesTable({ source }: { source: string }) {
                   <td className="mono">{p.proxy ?? <span className="muted">no proxy</span>}</td>
                   <td className="num">{count(p.navigations)}</td>
                   <td className="num">{percent(p.successRate)}</td>
-                  <td className={p.blockRate >= 0.1 ? "num bad" : "num"}>{percent(p.blockRate)}</td>
+                  <td className={p.blockRate >= BLOCKED_WARNING ? "num bad" : "num"}>
+                    {percent(p.blockRate)}
+                  </td>
                   <td className="num nowrap">
                     {ms(p.p50DurationMs)} / {ms(p.p95DurationMs)}
                   </td>
