@@ -30,6 +30,13 @@ describe("monitors and incidents", () => {
   it("catches up with settings whose broadcast never arrived when it reloads them", async () => {
     const source = uniqueSource();
     expect((await put(source, { silenceAfterSeconds: 600 })).status).toBe(200);
+    // Past the evaluator's own reload when it took over, so only the explicit one below reads.
+    const monitors = server.services.monitors;
+    await eventually(
+      () => monitors.isEvaluator,
+      (evaluating) => evaluating,
+    );
+    await monitors.tick();
     // Changed in the database by another instance whose broadcast was lost (Redis away).
     const store = new MonitorStore(server.services.database);
     const [stored] = (await store.listSettings()).filter((entry) => entry.source === source);
@@ -39,14 +46,14 @@ describe("monitors and incidents", () => {
       settings: JSON.stringify({ ...JSON.parse(stored.settings), paused: true }),
     });
     expect((await monitor(source)).settings.paused).toBe(false);
-    await server.services.monitors.reloadSettings();
+    await monitors.reloadSettings();
     expect(await monitor(source)).toMatchObject({
       state: "paused",
       settings: { paused: true, silenceAfterSeconds: 600 },
     });
 
     await store.deleteSettings(source);
-    await server.services.monitors.reloadSettings();
+    await monitors.reloadSettings();
     expect((await fetch(`${server.url}/api/v1/monitors/${source}`)).status).toBe(404);
   });
 

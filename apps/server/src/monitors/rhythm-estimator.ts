@@ -102,10 +102,13 @@ export interface SilencePolicy {
 
 /** Seconds without an event after which a learned source counts as silent (null: not yet). */
 export function autoSilenceSeconds(state: RhythmState, policy: SilencePolicy): number | null {
-  if (!isLearned(state)) return null;
-  const estimate = rhythmSeconds(state);
-  if (estimate === null) return null;
-  return Math.max(policy.minSeconds, Math.ceil(policy.factor * estimate));
+  return silenceAfter(rhythmSeconds(state), rhythmGapCount(state), policy);
+}
+
+/** The same from a learned interval and the number of gaps it rests on (a monitor caches both). */
+export function silenceAfter(interval: number | null, gaps: number, policy: SilencePolicy): number | null {
+  if (interval === null || gaps < MIN_RHYTHM_GAPS) return null;
+  return Math.max(policy.minSeconds, Math.ceil(policy.factor * interval));
 }
 
 /** A state read back from storage; anything malformed starts over rather than failing. */

@@ -41,7 +41,7 @@ export class SourceMonitor {
   /** Changed since last saved. */
   dirty = false;
   /** Learned interval and gap count, recomputed only when the rhythm records a gap. */
-  private rhythmCache: { gaps: number; interval: number | null; count: number } | null = null;
+  private rhythmCache: Readonly<{ interval: number | null; gaps: number }> | null = null;
 
   constructor(readonly source: string) {}
 
@@ -76,15 +76,9 @@ export class SourceMonitor {
   }
 
   /** The learned pause between bursts (seconds) and how many gaps of it were seen. */
-  get learned(): { interval: number | null; gaps: number } {
-    if (!this.rhythmCache) {
-      this.rhythmCache = {
-        gaps: this.rhythm.gaps.length,
-        interval: rhythmSeconds(this.rhythm),
-        count: rhythmGapCount(this.rhythm),
-      };
-    }
-    return { interval: this.rhythmCache.interval, gaps: this.rhythmCache.count };
+  get learned(): Readonly<{ interval: number | null; gaps: number }> {
+    this.rhythmCache ??= { interval: rhythmSeconds(this.rhythm), gaps: rhythmGapCount(this.rhythm) };
+    return this.rhythmCache;
   }
 
   toJSON(): SourceMonitorJson {

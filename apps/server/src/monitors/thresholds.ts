@@ -1,5 +1,5 @@
 // The thresholds in force for a monitor now, with "auto" resolved from what it learned.
-import { MIN_RHYTHM_GAPS, type SilencePolicy } from "./rhythm-estimator.ts";
+import { type SilencePolicy, silenceAfter } from "./rhythm-estimator.ts";
 import type { Settings } from "./monitor-settings.ts";
 import { nextDueAt } from "./schedule.ts";
 import { autoMaxRuntimeSeconds } from "./run-tracker.ts";
@@ -27,19 +27,13 @@ export function effectiveThresholds(
       settings.schedule !== null
         ? null
         : settings.silenceAfterSeconds === "auto"
-          ? autoSilenceFromLearned(monitor, policy)
+          ? silenceAfter(monitor.learned.interval, monitor.learned.gaps, policy)
           : settings.silenceAfterSeconds,
     maxRuntimeSeconds:
       settings.maxRuntimeSeconds === "auto"
         ? autoMaxRuntimeSeconds(monitor.runs)
         : settings.maxRuntimeSeconds,
   };
-}
-
-function autoSilenceFromLearned(monitor: SourceMonitor, policy: SilencePolicy): number | null {
-  const { interval, gaps } = monitor.learned;
-  if (interval === null || gaps < MIN_RHYTHM_GAPS) return null;
-  return Math.max(policy.minSeconds, Math.ceil(policy.factor * interval));
 }
 
 /** Kept beside the monitor: croner is only asked again when a run or the schedule changed. */
