@@ -167,6 +167,13 @@ export class ServerMetrics {
       [],
       () => [[{}, writer.written]],
     );
+    scrapeCounter(
+      this.registry,
+      "scrapewatch_dead_letter_write_failures_total",
+      "Rows the database refused that could not be written to the dead-letter file (logged instead).",
+      [],
+      () => [[{}, writer.deadLetterFailures]],
+    );
     new Gauge({
       name: "scrapewatch_queue_depth_events",
       help: "Accepted events not yet stored, by stage.",

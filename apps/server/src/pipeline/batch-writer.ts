@@ -83,10 +83,9 @@ export class BatchWriter {
     this.timer.unref();
   }
 
-  enqueue(events: StoredEvent[]): void {
+  /** Queues events for storage; `bytes` is their estimated size when the caller has it already. */
+  enqueue(events: StoredEvent[], bytes = storedBytes(events)): void {
     if (events.length === 0) return;
-    let bytes = 0;
-    for (const event of events) bytes += estimateEventBytes(event.metric);
     this.queue.push({ events, queuedAt: Date.now(), bytes });
     this.queued += events.length;
     this.queuedBytes += bytes;
@@ -226,4 +225,10 @@ export class BatchWriter {
     }, this.backoffMs);
     this.retryTimer.unref();
   }
+}
+
+function storedBytes(events: readonly StoredEvent[]): number {
+  let bytes = 0;
+  for (const event of events) bytes += estimateEventBytes(event.metric);
+  return bytes;
 }

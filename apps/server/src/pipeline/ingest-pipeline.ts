@@ -145,7 +145,8 @@ export class IngestPipeline {
       .publish(source, metrics)
       .then(
         (batch) => {
-          this.options.writer.enqueue(toStoredEvents(batch));
+          // The batch holds the same events: their size is known already.
+          this.options.writer.enqueue(toStoredEvents(batch), bytes);
           for (const listener of this.listeners) listener(batch);
         },
         (error: unknown) =>

@@ -18,18 +18,9 @@ export class ActiveSources {
   private readonly listeners = new Set<SourceEvictedListener>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
-  refused = 0;
 
   constructor(private readonly options: ActiveSourcesOptions) {
     this.now = options.now ?? Date.now;
-  }
-
-  get size(): number {
-    return this.lastSeen.size;
-  }
-
-  has(source: string): boolean {
-    return this.lastSeen.has(source);
   }
 
   /** Called with each source that leaves memory. */
@@ -43,12 +34,13 @@ export class ActiveSources {
    * new ones would pass MAX_SOURCES (after letting idle sources go).
    */
   admit(sources: Iterable<string>): void {
+    // A request carries thousands of events from a handful of sources: touch each source once.
+    const distinct = new Set(sources);
     const unseen = new Set<string>();
-    for (const source of sources) if (!this.lastSeen.has(source)) unseen.add(source);
+    for (const source of distinct) if (!this.lastSeen.has(source)) unseen.add(source);
     if (unseen.size > 0 && this.lastSeen.size + unseen.size > this.options.maxSources) {
       this.sweep();
       if (this.lastSeen.size + unseen.size > this.options.maxSources) {
-        this.refused += 1;
         throw new TooManySources(
           `at most ${this.options.maxSources} sources may be active at once (MAX_SOURCES); a source leaves after ${Math.round(this.options.idleMs / 1000)} s without events`,
           { maxSources: this.options.maxSources, active: this.lastSeen.size, new: unseen.size },
@@ -56,7 +48,7 @@ export class ActiveSources {
         );
       }
     }
-    for (const source of sources) this.touch(source);
+    for (const source of distinct) this.touch(source);
   }
 
   /** A source seen on the bus (this instance's or another's): kept, never refused. */

@@ -67,8 +67,6 @@ export class LiveFigures {
       // A run's start is not a run (SPEC 1); its finish is counted.
       if (metric.type === "scheduler" && metric.state === "started") continue;
       entry.lastSeen = Math.max(entry.lastSeen, Date.parse(metric.timestamp) || 0);
-      // A started run is not a run: its finished event is counted.
-      if (metric.type === "scheduler" && metric.state === "started") continue;
       let figures = bucket.byType.get(metric.type);
       if (!figures) {
         figures = { count: 0, successes: 0, items: 0, durations: new Map() };

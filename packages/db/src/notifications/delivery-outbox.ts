@@ -5,6 +5,7 @@ import type { IncidentKind, NotificationStatus, NotificationType } from "@scrape
 import { type SQL, sql } from "drizzle-orm";
 import type { StorageDialect } from "../storage-dialect.ts";
 import { readNullableString } from "./stored-json.ts";
+import { errorChain } from "../dialects/error-chain.ts";
 
 export interface NewDelivery {
   /** The delivery id, sent as X-Scrapewatch-Delivery on every attempt. */
@@ -296,10 +297,9 @@ export class DeliveryOutbox {
 }
 
 function isLockConflict(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const record = error as { errno?: unknown; code?: unknown; cause?: unknown };
-  if (record.cause !== undefined && isLockConflict(record.cause)) return true;
-  return (
-    (typeof record.errno === "number" && DEADLOCK_ERRNOS.has(record.errno)) || record.code === "SQLITE_BUSY"
+  return errorChain(error).some(
+    (record) =>
+      (typeof record.errno === "number" && DEADLOCK_ERRNOS.has(record.errno)) ||
+      record.code === "SQLITE_BUSY",
   );
 }

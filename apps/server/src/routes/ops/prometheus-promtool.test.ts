@@ -59,6 +59,7 @@ describe("GET /metrics through promtool", () => {
       "scrapewatch_refused_requests_total",
       "scrapewatch_idempotent_replays_total",
       "scrapewatch_rows_written_total",
+      "scrapewatch_dead_letter_write_failures_total",
     ]) {
       expect(families.has(name), name).toBe(true);
     }
