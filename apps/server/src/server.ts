@@ -39,7 +39,6 @@ export async function startServer(
     await monitors.directory.update(DEMO_JOB.source, DEMO_JOB.monitor);
   }
   const demo = runDemo ? startDemo({ baseUrl: listening.url, token: env.INGEST_TOKENS[0], logger }) : null;
-  if (demo) logger.info("demo scrapers running (DEMO=0 turns them off)");
   registerShutdown(built, listening, () => demo?.stop());
   const { lifecycle, services } = built;
   return {
