@@ -223,7 +223,9 @@ export function startDemo(options: DemoOptions): Demo {
     },
   });
 
-  logger?.info("demo scrapers running (DEMO=0 turns them off)", { sources: [...SCRAPERS.map((s) => s.source), SCHEDULER.source] });
+  logger?.info("demo scrapers running (DEMO=0 turns them off)", {
+    sources: [...SCRAPERS.map((s) => s.source), SCHEDULER.source],
+  });
   return {
     async stop() {
       if (stopped) return;
