@@ -65,48 +65,47 @@ export class FanOut {
   }
 
   publishBatch(batch: Batch): void {
-    const frames = new Map<FrameEncoder, unknown>();
-    const deliver = (s: AnySubscriber) => {
-      let frame = frames.get(s.encoder);
-      if (frame === undefined) {
-        frame = s.encoder.batch(batch);
-        frames.set(s.encoder, frame);
-      }
-      s.deliverBatch(batch, frame);
-    };
-    for (const s of this.everything) deliver(s);
-    const named = this.bySource.get(batch.source);
-    if (named) for (const s of named) deliver(s);
+    this.publish(
+      batch.source,
+      (encoder) => encoder.batch(batch),
+      (s, frame) => s.deliverBatch(batch, frame),
+    );
   }
 
   publishAnomaly(anomaly: Anomaly): void {
-    const frames = new Map<FrameEncoder, unknown>();
-    const deliver = (s: AnySubscriber) => {
-      let frame = frames.get(s.encoder);
-      if (frame === undefined) {
-        frame = s.encoder.anomaly(anomaly);
-        frames.set(s.encoder, frame);
-      }
-      s.deliverAnomaly(anomaly, frame);
-    };
-    for (const s of this.everything) deliver(s);
-    const named = this.bySource.get(anomaly.source);
-    if (named) for (const s of named) deliver(s);
+    this.publish(
+      anomaly.source,
+      (encoder) => encoder.anomaly(anomaly),
+      (s, frame) => s.deliverAnomaly(anomaly, frame),
+    );
   }
 
   publishIncident(event: IncidentEvent): void {
+    this.publish(
+      event.incident.source,
+      (encoder) => encoder.incident(event),
+      (s, frame) => s.deliverIncident(event, frame),
+    );
+  }
+
+  /** To every subscriber of `source`; each transport's frame is encoded once and shared. */
+  private publish(
+    source: string,
+    encode: (encoder: FrameEncoder) => unknown,
+    deliver: (subscriber: AnySubscriber, frame: unknown) => void,
+  ): void {
     const frames = new Map<FrameEncoder, unknown>();
-    const deliver = (s: AnySubscriber) => {
+    const each = (s: AnySubscriber) => {
       let frame = frames.get(s.encoder);
       if (frame === undefined) {
-        frame = s.encoder.incident(event);
+        frame = encode(s.encoder);
         frames.set(s.encoder, frame);
       }
-      s.deliverIncident(event, frame);
+      deliver(s, frame);
     };
-    for (const s of this.everything) deliver(s);
-    const named = this.bySource.get(event.incident.source);
-    if (named) for (const s of named) deliver(s);
+    for (const s of this.everything) each(s);
+    const named = this.bySource.get(source);
+    if (named) for (const s of named) each(s);
   }
 
   /** Subscribers per source; `"*"` counts those subscribed to every source. */
