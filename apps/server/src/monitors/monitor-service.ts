@@ -18,7 +18,7 @@ import { type EvaluationPolicy, evaluate } from "./evaluator.ts";
 import { IncidentLifecycle } from "./incident-lifecycle.ts";
 import { MonitorDirectory } from "./monitor-directory.ts";
 import { defaultSettings, parseStoredSettings } from "./monitor-settings.ts";
-import { monitorView } from "./monitor-state.ts";
+import { monitorState, monitorView, type OpenIncidentRef } from "./monitor-state.ts";
 import type { IncidentNotifier } from "./notifier.ts";
 import { SourceMonitor } from "./source-monitor.ts";
 import type { MonitorConfig } from "./thresholds.ts";
@@ -233,9 +233,10 @@ export class MonitorService {
   /** Monitors per state, for the /metrics gauge (in memory, cheap enough for every scrape). */
   countByState(now = this.now()): Partial<Record<MonitorState, number>> {
     const counts: Partial<Record<MonitorState, number>> = {};
-    for (const source of this.monitors.keys()) {
-      const state = this.view(source, now)?.state;
-      if (state) counts[state] = (counts[state] ?? 0) + 1;
+    for (const [source, monitor] of this.monitors) {
+      const open = this.lifecycle.openFor(source) as readonly OpenIncidentRef[];
+      const state = monitorState(monitor, this.configOf(source), open, now, this.options.policy);
+      counts[state] = (counts[state] ?? 0) + 1;
     }
     return counts;
   }

@@ -39,6 +39,18 @@ export function monitorView(
   };
 }
 
+/** The state alone, without building the whole view (for counting every monitor). */
+export function monitorState(
+  monitor: SourceMonitor,
+  config: MonitorConfig,
+  open: readonly OpenIncidentRef[],
+  now: number,
+  policy: SilencePolicy,
+): MonitorState {
+  const { silenceAfterSeconds } = effectiveThresholds(monitor, config.settings, policy);
+  return stateOf(monitor, config, open, now, dueAt(monitor, config, now), silenceAfterSeconds);
+}
+
 function stateOf(
   monitor: SourceMonitor,
   config: MonitorConfig,
